@@ -1,0 +1,23 @@
+"""Error types shown to users as one clear message (never a traceback)."""
+
+from __future__ import annotations
+
+
+class StaffcastError(ValueError):
+    """Bad input or an impossible request, with a message that names the file, row or field.
+
+    The command line prints ``str(error)`` and exits with status 2; the app shows it with
+    ``st.error``. Raise it (or a subclass) for anything a user can fix.
+    """
+
+
+class ScenarioError(StaffcastError):
+    """A scenario file that does not exist, does not parse or does not validate."""
+
+
+class DataError(StaffcastError):
+    """A history or agents file with missing columns, bad values or bad timestamps."""
+
+
+class StorageError(StaffcastError):
+    """A plan that cannot be found, saved or exported."""

@@ -1,0 +1,259 @@
+"""Reading and validating the history and agents files named by a scenario.
+
+Every problem becomes one :class:`DataError` naming the file, the CSV line (header is
+line 1) or column, what was expected and what was found. Nothing is dropped silently:
+rows the plan does not use (channels the scenario does not plan) are reported in
+:attr:`History.notes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from staffcast.errors import DataError
+from staffcast.scenario import ChannelSpec, ContractSpec, parse_clock
+
+HISTORY_COLUMNS = ("channel", "ds", "volume", "aht_s")
+AGENT_COLUMNS = ("agent_id", "name", "contract", "skills")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class History:
+    """Validated contact history (``channel, ds, volume, aht_s[, abandoned]``) and notes."""
+
+    frame: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataError(f"{path}: {what} file does not exist")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xls"):
+            return pd.read_excel(path, dtype=str)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+        raise DataError(f"{path}: cannot read {what} file as CSV: {exc}") from None
+
+
+def _lines(mask: np.ndarray | pd.Series) -> str:
+    """CSV line numbers (header = line 1) of the first offending rows."""
+    rows = np.flatnonzero(np.asarray(mask)) + 2
+    shown = ", ".join(str(r) for r in rows[:_MAX_LISTED])
+    more = f" and {len(rows) - _MAX_LISTED} more" if len(rows) > _MAX_LISTED else ""
+    return f"line{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
+def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], path: Path) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{path}: missing column(s) {missing}; expected at least {list(required)}, "
+            f"found {list(frame.columns)}"
+        )
+
+
+def _numeric(frame: pd.DataFrame, column: str, path: Path, *, allow_missing: bool) -> pd.Series:
+    text = frame[column]
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & text.notna()
+    if bad.any():
+        first = text[bad].iloc[0]
+        raise DataError(f"{path} {_lines(bad)}: {column} must be a number, got {first!r}")
+    if not allow_missing and values.isna().any():
+        raise DataError(f"{path} {_lines(values.isna())}: {column} is empty; a number is expected")
+    negative = values < 0
+    if negative.any():
+        raise DataError(
+            f"{path} {_lines(negative)}: {column} must be >= 0, got {values[negative].iloc[0]:g}"
+        )
+    return values.astype(float)
+
+
+def _timestamps(text: pd.Series, path: Path, tz: ZoneInfo) -> pd.Series:
+    has_offset = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True, na=False)
+    if not has_offset.all():
+        raise DataError(
+            f"{path} {_lines(~has_offset)}: ds must be an ISO 8601 timestamp with a UTC offset "
+            f"(e.g. '2026-11-30T08:00:00+08:00'), got {text[~has_offset].iloc[0]!r}"
+        )
+    parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+    if parsed.isna().any():
+        bad = parsed.isna()
+        raise DataError(f"{path} {_lines(bad)}: ds is not a valid timestamp, got {text[bad].iloc[0]!r}")
+    return parsed.dt.tz_convert(tz)
+
+
+def read_history(path: Path, tz: ZoneInfo, channels: Mapping[str, ChannelSpec]) -> History:
+    """Read and validate a history CSV (plain or ``.gz``) for the scenario's channels."""
+    raw = _read_csv(path, "history")
+    _require_columns(raw, HISTORY_COLUMNS, path)
+    if raw.empty:
+        raise DataError(f"{path}: history file has no rows")
+    frame = pd.DataFrame({"channel": raw["channel"].fillna("").str.strip()})
+    frame["ds"] = _timestamps(raw["ds"].fillna("").str.strip(), path, tz)
+    frame["volume"] = _numeric(raw, "volume", path, allow_missing=True)
+    frame["aht_s"] = _numeric(raw, "aht_s", path, allow_missing=True)
+    if "abandoned" in raw.columns:
+        frame["abandoned"] = _numeric(raw, "abandoned", path, allow_missing=True)
+        over = frame["abandoned"] > frame["volume"]
+        if over.any():
+            raise DataError(f"{path} {_lines(over)}: abandoned must be <= volume")
+
+    duplicated = frame.duplicated(["channel", "ds"], keep="first")
+    if duplicated.any():
+        row = frame[duplicated].iloc[0]
+        raise DataError(
+            f"{path} {_lines(duplicated)}: duplicated timestamp {row['ds'].isoformat()} "
+            f"for channel {row['channel']!r}; each channel needs one row per interval"
+        )
+    step_back = frame.groupby("channel", sort=False)["ds"].diff() <= pd.Timedelta(0)
+    if step_back.any():
+        raise DataError(
+            f"{path} {_lines(step_back)}: timestamps must increase within each channel "
+            f"(sort the file by channel, ds)"
+        )
+
+    notes: list[str] = []
+    present = set(frame["channel"].unique())
+    absent = [c for c in channels if c not in present]
+    if absent:
+        raise DataError(
+            f"{path}: no history rows for channel(s) {absent} that the scenario plans; "
+            f"channels in the file: {sorted(present)}"
+        )
+    extra = sorted(present - set(channels))
+    if extra:
+        counts = frame["channel"].value_counts()
+        notes.append(
+            "history rows not planned by the scenario (not in [channels]): "
+            + ", ".join(f"{c} ({counts[c]} rows)" for c in extra)
+        )
+        frame = frame[frame["channel"].isin(list(channels))]
+    missing_volume = int(frame["volume"].isna().sum())
+    if missing_volume:
+        notes.append(f"{missing_volume} interval(s) with empty volume are treated as missing data")
+    return History(frame=frame.reset_index(drop=True), notes=tuple(notes))
+
+
+def _split(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def _parse_skills(text: object, line: int, path: Path, channels: Mapping[str, ChannelSpec]) -> tuple:
+    skills = []
+    for part in _split(text):
+        channel, _, priority = part.partition(":")
+        channel = channel.strip()
+        if channel not in channels:
+            raise DataError(
+                f"{path} line {line}: skills names unknown channel {channel!r}; "
+                f"expected one of {sorted(channels)}"
+            )
+        try:
+            level = int(priority) if priority.strip() else 1
+        except ValueError:
+            raise DataError(
+                f"{path} line {line}: skills priority must be a whole number as in 'phone:1', got {part!r}"
+            ) from None
+        if level < 1:
+            raise DataError(f"{path} line {line}: skills priority must be >= 1, got {part!r}")
+        skills.append((channel, level))
+    if not skills:
+        raise DataError(f"{path} line {line}: skills is empty; expected e.g. 'phone:1;chat:2'")
+    return tuple(sorted(skills, key=lambda s: s[1]))
+
+
+def _parse_agent(row: Mapping, line: int, path: Path, channels, contracts) -> dict:
+    def clock(column: str, default: str) -> int:
+        text = row.get(column)
+        text = default if text is None or pd.isna(text) or not str(text).strip() else str(text)
+        try:
+            return parse_clock(text, column)
+        except ValueError as exc:
+            raise DataError(f"{path} line {line}: {exc}") from None
+
+    contract = str(row["contract"]).strip() if not pd.isna(row["contract"]) else ""
+    if contract not in contracts:
+        raise DataError(
+            f"{path} line {line}: contract must be one of {sorted(contracts)}, got {contract!r}"
+        )
+    days = _split(row.get("available_days")) or list(WEEKDAYS)
+    unknown = [d for d in days if d not in WEEKDAYS]
+    if unknown:
+        raise DataError(f"{path} line {line}: available_days must use {list(WEEKDAYS)}, got {unknown}")
+    time_off = []
+    for text in _split(row.get("time_off")):
+        try:
+            time_off.append(dt.date.fromisoformat(text))
+        except ValueError:
+            raise DataError(f"{path} line {line}: time_off must list dates as YYYY-MM-DD, got {text!r}") from None
+    preferred = row.get("preferred_start")
+    has_preferred = preferred is not None and not pd.isna(preferred) and str(preferred).strip()
+    earliest, latest = clock("earliest_start", "00:00"), clock("latest_end", "24:00")
+    if earliest >= latest:
+        raise DataError(f"{path} line {line}: latest_end must be after earliest_start")
+    return {
+        "agent_id": str(row["agent_id"]).strip(),
+        "name": str(row["name"]).strip() if not pd.isna(row["name"]) else "",
+        "contract": contract,
+        "skills": _parse_skills(row["skills"], line, path, channels),
+        "available_weekdays": tuple(WEEKDAYS.index(d) for d in days),
+        "earliest_start_min": earliest,
+        "latest_end_min": latest,
+        "time_off": tuple(time_off),
+        "preferred_start_min": clock("preferred_start", "00:00") if has_preferred else None,
+    }
+
+
+def read_agents(
+    path: Path, channels: Mapping[str, ChannelSpec], contracts: Mapping[str, ContractSpec]
+) -> pd.DataFrame:
+    """Read and validate an agents CSV; one row per agent with parsed, typed fields."""
+    raw = _read_csv(path, "agents")
+    _require_columns(raw, AGENT_COLUMNS, path)
+    if raw.empty:
+        raise DataError(f"{path}: agents file has no rows")
+    empty_id = raw["agent_id"].isna()
+    if empty_id.any():
+        raise DataError(f"{path} {_lines(empty_id)}: agent_id is empty")
+    duplicated = raw["agent_id"].str.strip().duplicated()
+    if duplicated.any():
+        raise DataError(
+            f"{path} {_lines(duplicated)}: agent_id {raw['agent_id'][duplicated].iloc[0]!r} appears twice"
+        )
+    records = [
+        _parse_agent(row, line, path, channels, contracts)
+        for line, row in zip(range(2, len(raw) + 2), raw.to_dict("records"))
+    ]
+    agents = pd.DataFrame.from_records(records)
+    agents["preferred_start_min"] = agents["preferred_start_min"].astype("Int64")  # missing = <NA>
+    served = {channel for skills in agents["skills"] for channel, _ in skills}
+    for channel in channels:
+        if channel not in served:
+            raise DataError(
+                f"{path}: no agent can serve channel {channel!r}; add '{channel}:1' (or another "
+                f"priority) to the skills of the agents who handle it"
+            )
+    return agents
+
+
+def agent_skills_frame(agents: pd.DataFrame) -> pd.DataFrame:
+    """Long frame ``agent_id, channel, priority`` from the parsed agents table."""
+    rows = [
+        (agent_id, channel, priority)
+        for agent_id, skills in zip(agents["agent_id"], agents["skills"])
+        for channel, priority in skills
+    ]
+    return pd.DataFrame(rows, columns=["agent_id", "channel", "priority"])

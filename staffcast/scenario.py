@@ -1,0 +1,307 @@
+"""Scenario files: one TOML file describes a planning scenario.
+
+The schema is a tree of frozen pydantic models. ``load_scenario(path)`` parses and
+validates the file and turns every problem into one :class:`ScenarioError` whose message
+names the file, the field (``channels.phone.service_level``) and the bad value. Paths to
+the history and agents files are resolved relative to the scenario file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from staffcast.errors import ScenarioError
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFraction = Annotated[float, Field(gt=0.0, le=1.0)]
+ChannelKind = Literal["voice", "chat", "email", "social"]
+
+
+def parse_clock(text: str, field: str) -> int:
+    """Minutes after midnight of an ``HH:MM`` clock time (``24:00`` allowed as end of day)."""
+    try:
+        hours, minutes = text.strip().split(":")
+        value = int(hours) * 60 + int(minutes)
+    except (ValueError, AttributeError):
+        raise ValueError(f"{field} must be a clock time HH:MM, got {text!r}") from None
+    if not 0 <= value <= 24 * 60 or not 0 <= int(minutes) < 60:
+        raise ValueError(f"{field} must be between 00:00 and 24:00, got {text!r}")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ForecastSection(_Model):
+    holidays_country: str = "CN"
+    backtest_origins: Annotated[int, Field(ge=1, le=52)] = 4
+
+
+class EventSpec(_Model):
+    """A recurring calendar event such as 11.11, with its past and future dates."""
+
+    name: str
+    dates: tuple[dt.date, ...] = Field(min_length=1)
+    pre_days: Annotated[int, Field(ge=0, le=60)] = 0
+    post_days: Annotated[int, Field(ge=0, le=60)] = 0
+
+
+class OverrideSpec(_Model):
+    """A manual what-if factor on the forecast of one channel (or all) for one day."""
+
+    date: dt.date
+    channel: str | None = None
+    factor: Annotated[float, Field(ge=0.0)]
+    start: str | None = None  # optional HH:MM range within the day
+    end: str | None = None
+
+
+class ShrinkageSpec(_Model):
+    absence_frac: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    meetings_frac: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    surge_buffer_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+
+    @property
+    def shrinkage_frac(self) -> float:
+        """Total shrinkage outside the roster's breaks: absence plus meetings."""
+        return self.absence_frac + self.meetings_frac
+
+    @model_validator(mode="after")
+    def _total_below_one(self) -> ShrinkageSpec:
+        if self.shrinkage_frac >= 0.9:
+            raise ValueError(
+                f"absence_frac + meetings_frac must be < 0.9, got {self.shrinkage_frac:.2f}"
+            )
+        return self
+
+
+class ChannelSpec(_Model):
+    kind: ChannelKind
+    mode: Literal["realtime", "deferred"] = "realtime"
+    service_level: PositiveFraction
+    answer_s: Annotated[float, Field(gt=0)]
+    patience_s: Annotated[float, Field(gt=0)] | None = None
+    concurrency: Annotated[int, Field(ge=1, le=10)] = 1
+    concurrency_aht_factor: tuple[Annotated[float, Field(gt=0)], ...] = (1.0,)
+    max_occupancy: PositiveFraction = 0.85
+    max_abandon_frac: PositiveFraction | None = None
+    max_asa_s: Annotated[float, Field(gt=0)] | None = None
+    open: str = "00:00-24:00"
+
+    @field_validator("open")
+    @classmethod
+    def _valid_hours(cls, value: str) -> str:
+        start, sep, end = value.partition("-")
+        if not sep:
+            raise ValueError(f"open must look like '08:00-22:00', got {value!r}")
+        if parse_clock(start, "open") >= parse_clock(end, "open"):
+            raise ValueError(f"open must end after it starts, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _factor_per_level(self) -> ChannelSpec:
+        if len(self.concurrency_aht_factor) not in (1, self.concurrency):
+            raise ValueError(
+                "concurrency_aht_factor must have one value per concurrency level "
+                f"({self.concurrency}), got {list(self.concurrency_aht_factor)}"
+            )
+        return self
+
+    @property
+    def open_minutes(self) -> tuple[int, int]:
+        """Opening hours as minutes after midnight ``(start, end)``."""
+        start, _, end = self.open.partition("-")
+        return parse_clock(start, "open"), parse_clock(end, "open")
+
+
+class ShiftSpec(_Model):
+    earliest_start: str = "08:00"
+    latest_end: str = "23:00"
+    start_step_min: Annotated[int, Field(gt=0, le=240)] = 30
+    min_rest_h: Annotated[float, Field(ge=0, le=24)] = 11
+    max_consecutive_days: Annotated[int, Field(ge=1, le=7)] = 6
+    lunch_min: Annotated[int, Field(ge=0, le=120)] = 60
+    lunch_after_h: Annotated[float, Field(ge=0, le=24)] = 6
+    lunch_window_h: tuple[float, float] = (3.0, 5.0)
+    break_min: Annotated[int, Field(ge=0, le=60)] = 15
+    breaks_per_4h: Annotated[int, Field(ge=0, le=4)] = 1
+
+    @model_validator(mode="after")
+    def _window(self) -> ShiftSpec:
+        if parse_clock(self.earliest_start, "earliest_start") >= parse_clock(
+            self.latest_end, "latest_end"
+        ):
+            raise ValueError(
+                f"latest_end ({self.latest_end}) must be after earliest_start ({self.earliest_start})"
+            )
+        if self.lunch_window_h[0] > self.lunch_window_h[1]:
+            raise ValueError(f"lunch_window_h must be [earliest, latest], got {list(self.lunch_window_h)}")
+        return self
+
+
+class ContractSpec(_Model):
+    shift_lengths_h: tuple[Annotated[float, Field(gt=0, le=14)], ...] = Field(min_length=1)
+    min_hours_week: Annotated[float, Field(ge=0, le=80)] = 0
+    max_hours_week: Annotated[float, Field(gt=0, le=80)] = 40
+    max_days_week: Annotated[int, Field(ge=1, le=7)] = 5
+    hourly_wage: Annotated[float, Field(gt=0)]
+
+    @model_validator(mode="after")
+    def _hours(self) -> ContractSpec:
+        if self.min_hours_week > self.max_hours_week:
+            raise ValueError(
+                f"min_hours_week ({self.min_hours_week}) must be <= max_hours_week ({self.max_hours_week})"
+            )
+        return self
+
+
+class CostSpec(_Model):
+    night_premium_frac: Annotated[float, Field(ge=0)] = 0.0
+    night_start: str = "22:00"
+    night_end: str = "06:00"
+    weekend_premium_frac: Annotated[float, Field(ge=0)] = 0.0
+    holiday_premium_frac: Annotated[float, Field(ge=0)] = 0.0
+
+
+class SolverSpec(_Model):
+    time_limit_s: Annotated[float, Field(gt=0, le=3600)] = 60
+    workers: Annotated[int, Field(ge=1, le=64)] = 2
+    seed: int = 0
+
+
+class WeightSpec(_Model):
+    under_coverage: Annotated[float, Field(ge=0)] = 1000
+    over_coverage: Annotated[float, Field(ge=0)] = 20
+    cost: Annotated[float, Field(ge=0)] = 1
+    preference: Annotated[float, Field(ge=0)] = 50
+    fairness: Annotated[float, Field(ge=0)] = 100
+    stability: Annotated[float, Field(ge=0)] = 10
+
+
+class SimulationSpec(_Model):
+    replications: Annotated[int, Field(ge=1, le=1000)] = 30
+    seed: int = 0
+
+
+class Scenario(_Model):
+    """A validated planning scenario (see ``data/sample/scenario.toml``)."""
+
+    name: str
+    timezone: str
+    interval_min: Literal[15, 30, 60]
+    week_start: dt.date
+    history: Path
+    agents: Path
+    currency: str = "CNY"
+    language: Literal["zh", "en"] = "zh"
+    forecast: ForecastSection = ForecastSection()
+    events: tuple[EventSpec, ...] = ()
+    overrides: tuple[OverrideSpec, ...] = ()
+    shrinkage: ShrinkageSpec = ShrinkageSpec()
+    channels: dict[str, ChannelSpec] = Field(min_length=1)
+    shifts: ShiftSpec = ShiftSpec()
+    contracts: dict[str, ContractSpec] = Field(min_length=1)
+    costs: CostSpec = CostSpec()
+    solver: SolverSpec = SolverSpec()
+    weights: WeightSpec = WeightSpec()
+    simulation: SimulationSpec = SimulationSpec()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone must be an IANA time zone such as 'Asia/Shanghai', got {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _overrides_name_channels(self) -> Scenario:
+        for i, override in enumerate(self.overrides):
+            if override.channel is not None and override.channel not in self.channels:
+                raise ValueError(
+                    f"overrides[{i}].channel must be one of {sorted(self.channels)}, got {override.channel!r}"
+                )
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> tuple[dt.date, ...]:
+        """The seven planned dates."""
+        return tuple(self.week_start + dt.timedelta(days=i) for i in range(7))
+
+
+def _field_path(location: tuple) -> str:
+    parts: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def _describe(error: dict) -> str:
+    field = _field_path(tuple(error["loc"])) or "(top level)"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return f"{field}: required field is missing"
+    if error["type"] == "extra_forbidden":
+        return f"{field}: unknown field (check the spelling)"
+    if error["type"] == "value_error":  # our own validators already quote the value
+        return f"{field}: {message}"
+    return f"{field}: {message}, got {error.get('input')!r}"
+
+
+def parse_scenario(text: str, source: str = "scenario", base_dir: Path | None = None) -> Scenario:
+    """Parse and validate scenario TOML ``text``; relative paths resolve against ``base_dir``."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        lines = [_describe(err) for err in exc.errors()]
+        raise ScenarioError(f"{source}: invalid scenario:\n  " + "\n  ".join(lines)) from None
+    if base_dir is not None:
+        scenario = scenario.model_copy(
+            update={
+                "history": (base_dir / scenario.history).resolve(),
+                "agents": (base_dir / scenario.agents).resolve(),
+            }
+        )
+    return scenario
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, str]:
+    """Read a scenario file; returns the validated scenario and its text (stored with plans)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"{path}: scenario file does not exist")
+    text = path.read_text(encoding="utf-8")
+    scenario = parse_scenario(text, source=str(path), base_dir=path.resolve().parent)
+    for field in ("history", "agents"):
+        target = getattr(scenario, field)
+        if not target.is_file():
+            raise ScenarioError(f"{path}: {field} file {str(target)!r} does not exist")
+    return scenario, text
+
+
+def input_fingerprint(scenario_text: str, *files: Path) -> str:
+    """SHA-256 over the scenario text and the bytes of its input files."""
+    digest = hashlib.sha256(scenario_text.encode("utf-8"))
+    for file in files:
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from staffcast.errors import ScenarioError
+from staffcast.scenario import load_scenario, parse_scenario
+
+SAMPLE_TEXT = (Path(__file__).resolve().parents[2] / "data" / "sample" / "scenario.toml").read_text("utf-8")
+
+
+def test_sample_scenario_loads(sample_dir):
+    scenario, text = load_scenario(sample_dir / "scenario.toml")
+    assert text == SAMPLE_TEXT
+    assert set(scenario.channels) == {"phone", "chat", "email", "social"}
+    assert scenario.history.is_absolute() and scenario.history.parent == sample_dir.resolve()
+    assert scenario.days[0].isoformat() == "2026-11-30" and len(scenario.days) == 7
+    assert scenario.channels["email"].mode == "deferred"
+    assert scenario.channels["phone"].open_minutes == (8 * 60, 22 * 60)
+    assert scenario.shrinkage.shrinkage_frac == pytest.approx(0.13)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('timezone = "Asia/Shanghai"', 'timezone = "Asia/Nowhere"', "timezone"),
+        ("interval_min = 15", "interval_min = 20", "interval_min"),
+        ('kind = "voice"', 'kind = "fax"', "channels.phone.kind"),
+        ("service_level = 0.80\nanswer_s = 20", "service_level = 1.5\nanswer_s = 20", "channels.phone.service_level"),
+        ('open = "08:00-22:00"', 'open = "22:00-08:00"', "channels.phone.open"),
+        ("concurrency_aht_factor = [1.0, 1.25, 1.6]", "concurrency_aht_factor = [1.0, 1.25]", "channels.chat"),
+        ("min_hours_week = 12", "min_hours_week = 30", "contracts.part_time"),
+        ("absence_frac = 0.08", "absence_frac = -0.1", "shrinkage.absence_frac"),
+        ('week_start = "2026-11-30"', 'week_start = "next monday"', "week_start"),
+        ("hourly_wage = 26.0", "hourly_wag = 26.0", "contracts.part_time.hourly_wag"),
+    ],
+)
+def test_bad_field_is_named(old, new, field):
+    assert old in SAMPLE_TEXT
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(SAMPLE_TEXT.replace(old, new, 1), source="bad.toml")
+    assert field in str(info.value)
+    assert "bad.toml" in str(info.value)
+
+
+def test_missing_required_field_is_named():
+    with pytest.raises(ScenarioError, match="timezone: required field is missing"):
+        parse_scenario(SAMPLE_TEXT.replace('timezone = "Asia/Shanghai"\n', ""))
+
+
+def test_not_toml():
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        parse_scenario("name = ", source="x.toml")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ScenarioError, match="does not exist"):
+        load_scenario(tmp_path / "nope.toml")
+
+
+def test_missing_history_file(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SAMPLE_TEXT, encoding="utf-8")
+    with pytest.raises(ScenarioError, match="history file .* does not exist"):
+        load_scenario(path)
+
+
+def test_override_channel_must_exist():
+    text = SAMPLE_TEXT + '\n[[overrides]]\ndate = "2026-12-01"\nchannel = "fax"\nfactor = 2.0\n'
+    with pytest.raises(ScenarioError, match=r"overrides\[0\]\.channel"):
+        parse_scenario(text)
