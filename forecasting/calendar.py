@@ -1,0 +1,116 @@
+"""Calendar: public holidays, make-up working days, user events, and their learned
+multiplicative day effects; outlier days.
+
+Each special day gets a key (``holiday:<name>:<day in block>``, ``workday:makeup``,
+``event:<name>:<offset>``). A day's ratio is its total volume over the median total of
+the same weekday in the surrounding ``±window_weeks`` normal days; the factor of a key is
+the geometric mean of its past ratios (a multiplicative calendar effect, as in the
+"day-of-week × special-day" adjustments of Gans, Koole & Mandelbaum 2003, MSOM 5:79, §3.1).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from .config import ForecastConfig
+
+
+def _holiday_name(name: str) -> str:
+    """Drop suffixes like ``(observed)`` or ``(substituted from 01/26/2025)``."""
+    return re.sub(r"\s*\(.*\)\s*$", "", name).strip() or name
+
+
+def day_keys(dates: pd.DatetimeIndex, config: ForecastConfig) -> np.ndarray:
+    """Calendar key of each date (object array, ``None`` for a normal day).
+
+    Precedence: public holiday, then make-up working day, then user event.
+    """
+    keys = np.full(len(dates), None, dtype=object)
+    index = {d.date(): i for i, d in enumerate(dates)}
+    for ev in config.events:
+        for center in ev.dates:
+            for off in range(-ev.pre_days, ev.post_days + 1):
+                i = index.get(center + pd.Timedelta(days=off).to_pytimedelta())
+                if i is not None:
+                    keys[i] = f"event:{ev.name}:{off:+d}"
+    if config.holidays_country:
+        years = sorted({d.year for d in dates})
+        try:
+            cal = holidays.country_holidays(config.holidays_country, years=years)
+        except NotImplementedError as exc:
+            raise ValueError(
+                f"holidays_country must be a code known to the holidays package, "
+                f"got {config.holidays_country!r}"
+            ) from exc
+        for d in getattr(cal, "weekend_workdays", ()):
+            if d in index:
+                keys[index[d]] = "workday:makeup"
+        run_name, run_pos, prev = "", 0, None
+        for d in sorted(day for day in cal if day in index):
+            if prev is not None and (d - prev).days == 1:
+                run_pos += 1
+            else:
+                run_name, run_pos = _holiday_name(cal.get(d)), 0
+            keys[index[d]] = f"holiday:{run_name}:{run_pos}"
+            prev = d
+    return keys
+
+
+def weekday_baseline(totals: np.ndarray, usable: np.ndarray, window_weeks: int = 4) -> np.ndarray:
+    """Median total of the same weekday among usable days within ``±window_weeks``."""
+    n = totals.size
+    base = np.full(n, np.nan)
+    vals = np.where(usable, totals, np.nan)
+    offsets = 7 * np.concatenate([np.arange(-window_weeks, 0), np.arange(1, window_weeks + 1)])
+    idx = np.arange(n)[:, None] + offsets[None, :]
+    ok = (idx >= 0) & (idx < n)
+    cand = np.where(ok, vals[np.clip(idx, 0, n - 1)], np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        base = np.nanmedian(cand, axis=1)
+    return base
+
+
+def detect_outliers(totals: np.ndarray, keys: np.ndarray, z_max: float) -> np.ndarray:
+    """Normal days whose log ratio to the weekday baseline has robust z-score > ``z_max``.
+
+    Robust z uses the median absolute deviation (Hampel filter; Hampel 1974, JASA 69:383).
+    Days of zero volume where the baseline is positive (outages) are always outliers.
+    """
+    normal = np.array([k is None for k in keys]) & np.isfinite(totals)
+    base = weekday_baseline(totals, normal)
+    ok = normal & (base > 0)
+    out = np.zeros(totals.size, dtype=bool)
+    if ok.sum() < 8:
+        return out
+    lr = np.log(np.maximum(totals[ok], 0.5) / base[ok])
+    med = np.median(lr)
+    mad = 1.4826 * np.median(np.abs(lr - med))
+    scale = max(mad, 0.02)
+    flag = (np.abs(lr - med) / scale > z_max) | (totals[ok] == 0)
+    out[np.flatnonzero(ok)[flag]] = True
+    return out
+
+
+def learn_day_factors(
+    totals: np.ndarray, keys: np.ndarray, outliers: np.ndarray
+) -> dict[str, tuple[float, int]]:
+    """Factor (geometric mean of past ratios) and occurrence count for each key seen."""
+    normal = np.array([k is None for k in keys]) & np.isfinite(totals) & ~outliers
+    base = weekday_baseline(totals, normal)
+    ratios: dict[str, list[float]] = {}
+    for i, key in enumerate(keys):
+        if key is None or not np.isfinite(totals[i]) or not base[i] > 0:
+            continue
+        ratios.setdefault(key, []).append(max(totals[i] / base[i], 1e-3))
+    return {k: (float(np.exp(np.mean(np.log(v)))), len(v)) for k, v in ratios.items()}
+
+
+def factor_array(keys: np.ndarray, factors: dict[str, tuple[float, int]]) -> np.ndarray:
+    """Multiplicative factor per day (1 for normal days and keys never seen)."""
+    return np.array([factors.get(k, (1.0, 0))[0] if k is not None else 1.0 for k in keys])

@@ -1,0 +1,226 @@
+"""Soft-goal families of the roster model and the single objective.
+
+Each family appends :class:`SoftTerm` records (objective terms with readable subjects) to
+``rm.soft``; :func:`set_objective` minimizes their sum once. Objective points are the
+scenario weights times the natural amount (agents short, currency, hours...), scaled by
+``SCALE`` to integers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduling.grid import option_cost, requirement_map
+from scheduling.model import SCALE, RosterModel
+
+__all__ = ["SoftTerm", "GOALS", "add_soft_goals", "set_objective"]
+
+#: objective components, in report order
+GOALS = ("under_coverage", "over_coverage", "cost", "preference", "fairness", "stability",
+         "skill_priority")
+
+
+@dataclass(frozen=True)
+class SoftTerm:
+    """One soft-goal term: objective ``sum(coef * var)`` and its natural ``amount``.
+
+    ``listed`` terms with a positive amount are reported as broken soft goals.
+    """
+
+    goal: str
+    terms: tuple[tuple[cp_model.IntVar, int], ...]
+    amount: tuple[tuple[cp_model.IntVar, float], ...]
+    unit: str
+    what: str
+    agent: int | None = None
+    channel: str | None = None
+    day: int | None = None
+    minute: int | None = None
+    listed: bool = True
+
+
+def _points(weight: float, amount: float) -> int:
+    return int(round(weight * amount * SCALE))
+
+
+def add_coverage(rm: RosterModel) -> None:
+    """Per channel and interval: scheduled + short - surplus = required (soft both ways).
+
+    Under-coverage is convex piecewise linear (tiers of growing marginal weight); groups
+    of multi-skilled agents split their working head count over their skills.
+    """
+    problem, model, w = rm.problem, rm.model, rm.problem.weights
+    rm.required = requirement_map(problem)
+    by_skills = defaultdict(list)
+    for a, agent in enumerate(problem.agents):
+        by_skills[agent.skills].append(a)
+    rm.groups = list(by_skills.items())
+    scheduled = defaultdict(list)
+    capacity = defaultdict(int)
+    for g, (skills, members) in enumerate(rm.groups):
+        for c, _ in skills:
+            capacity[c] += len(members)
+        for (d, minute), expr in _group_work(rm, members).items():
+            if len(skills) == 1:
+                scheduled[skills[0][0], d, minute].append(expr)
+                continue
+            ys = []
+            for c, priority in skills:
+                y = model.new_int_var(0, len(members), f"alloc[{g},{c},{d},{minute}]")
+                rm.alloc[g, c, d, minute] = y
+                scheduled[c, d, minute].append(y)
+                ys.append(y)
+                if priority > 1 and w.secondary_skill:
+                    rm.soft.append(SoftTerm("skill_priority", ((y, _points(
+                        w.secondary_skill, priority - 1)),), ((y, 1.0),), "agent-intervals",
+                        f"served on skill priority {priority}", None, c, d, minute, False))
+            model.add(sum(ys) == expr)
+    for key in sorted(set(rm.required) | set(scheduled)):
+        _add_interval_balance(rm, key, scheduled[key], capacity[key[0]])
+
+
+def _group_work(rm: RosterModel, members: list[int]) -> dict:
+    """``{(d, minute): linear expression}`` of the group's working head count."""
+    step, rules = rm.problem.interval_min, rm.problem.rules
+    parts = defaultdict(lambda: ([], []))
+    for a in members:
+        for d in range(len(rm.problem.days)):
+            for option, var in rm.shifts[a, d]:
+                for minute in range(option.start_min, option.end_min, step):
+                    parts[d, minute][0].append(var)
+                    parts[d, minute][1].append(1)
+            spans = [(rm.lunches[a, d], rules.lunch_min)]
+            spans += [(starts, rules.break_min) for starts in rm.breaks[a, d]]
+            for starts, length in spans:
+                for start, var in starts.items():
+                    for minute in range(start, start + length, step):
+                        parts[d, minute][0].append(var)
+                        parts[d, minute][1].append(-1)
+    return {key: cp_model.LinearExpr.weighted_sum(vs, cs) for key, (vs, cs) in parts.items()}
+
+
+def _add_interval_balance(rm: RosterModel, key: tuple, scheduled: list, capacity: int) -> None:
+    model, w = rm.model, rm.problem.weights
+    channel, d, minute = key
+    required = rm.required.get(key, 0)
+    tag = f"{channel},{d},{minute}"
+    short_terms, short_amount = [], []
+    for k in range(w.under_coverage_tiers if required else 0):
+        last = k == w.under_coverage_tiers - 1
+        upper = max(required - k, 0) if last else 1
+        if upper == 0:
+            break
+        seg = model.new_int_var(0, upper, f"short{k + 1}[{tag}]")
+        short_terms.append((seg, _points(w.under_coverage, w.under_coverage_growth ** k)))
+        short_amount.append((seg, 1.0))
+    over = model.new_int_var(0, max(capacity - required, 0), f"over[{tag}]")
+    short = sum(v for v, _ in short_amount)
+    model.add(sum(scheduled) + short - over == required)
+    if short_terms:
+        rm.soft.append(SoftTerm("under_coverage", tuple(short_terms), tuple(short_amount),
+                                "agents", "under-coverage", None, channel, d, minute))
+    rm.soft.append(SoftTerm("over_coverage", ((over, _points(w.over_coverage, 1)),),
+                            ((over, 1.0),), "agents", "over-coverage", None, channel, d, minute))
+
+
+def add_cost(rm: RosterModel) -> None:
+    """Labor cost of every shift (wage, night, weekend and holiday premiums)."""
+    problem = rm.problem
+    for (a, d), xs in rm.shifts.items():
+        contract = problem.contract_of(problem.agents[a])
+        costs = [option_cost(o, contract, problem.costs, problem.days[d], problem.holidays)
+                 for o, _ in xs]
+        terms = tuple((v, _points(problem.weights.cost, c)) for (_, v), c in zip(xs, costs))
+        if terms:
+            rm.soft.append(SoftTerm("cost", terms, tuple((v, c) for (_, v), c in zip(xs, costs)),
+                                    "currency", "labor cost", a, None, d, None, False))
+
+
+def add_preferences(rm: RosterModel) -> None:
+    """Hours away from the preferred start; working on a requested day off."""
+    problem, w = rm.problem, rm.problem.weights
+    for (a, d), xs in rm.shifts.items():
+        agent = problem.agents[a]
+        if agent.preferred_start is not None and xs:
+            pref = agent.preferred_start.hour * 60 + agent.preferred_start.minute
+            hours = [(v, abs(o.start_min - pref) / 60) for o, v in xs if o.start_min != pref]
+            if hours:
+                rm.soft.append(SoftTerm("preference",
+                                        tuple((v, _points(w.preference, h)) for v, h in hours),
+                                        tuple(hours), "h", "start away from preferred start",
+                                        a, None, d))
+        if problem.days[d] in agent.off_requests and xs:
+            work = rm.works[a, d]
+            rm.soft.append(SoftTerm("preference", ((work, _points(w.preference, 1)),),
+                                    ((work, 1.0),), "day", "works on a requested day off",
+                                    a, None, d))
+
+
+def add_fairness(rm: RosterModel) -> None:
+    """Full weekends worked; late shifts spread (the k-th late shift costs k - 1 units)."""
+    problem, model, w = rm.problem, rm.model, rm.problem.weights
+    n = len(problem.days)
+    for a, agent in enumerate(problem.agents):
+        for d in range(n - 1):
+            if problem.days[d].weekday() == 5 and rm.shifts[a, d] and rm.shifts[a, d + 1]:
+                both = model.new_bool_var(f"weekend[{agent.agent_id},{d}]")
+                model.add(both >= rm.works[a, d] + rm.works[a, d + 1] - 1)
+                rm.soft.append(SoftTerm("fairness", ((both, _points(w.fairness, 1)),),
+                                        ((both, 1.0),), "weekend", "works the whole weekend",
+                                        a, None, d))
+        late = [v for d in range(n) for o, v in rm.shifts[a, d] if o.late]
+        late_days = sum(1 for d in range(n) if any(o.late for o, _ in rm.shifts[a, d]))
+        if late_days < 2:
+            continue
+        extra = [model.new_bool_var(f"late{k}[{agent.agent_id}]") for k in range(2, late_days + 1)]
+        model.add(sum(late) <= 1 + sum(extra))
+        for first, second in zip(extra, extra[1:]):
+            model.add_implication(second, first)
+        rm.soft.append(SoftTerm("fairness", tuple((v, _points(w.fairness, k + 1))
+                                                  for k, v in enumerate(extra)),
+                                tuple((v, 1.0) for v in extra), "late shifts",
+                                "late shifts beyond the first", a))
+
+
+def add_stability(rm: RosterModel) -> None:
+    """Hours each start differs from the agent's usual start (an anchor variable)."""
+    problem, model, w = rm.problem, rm.model, rm.problem.weights
+    step_h = problem.rules.start_step_min / 60
+    first = min((o.start_min for xs in rm.shifts.values() for o, _ in xs), default=0)
+    for a, agent in enumerate(problem.agents):
+        days = [d for d in range(len(problem.days)) if rm.shifts[a, d]]
+        starts = {(o.start_min - first) // problem.rules.start_step_min
+                  for d in days for o, _ in rm.shifts[a, d]}
+        if len(days) < 2 or len(starts) < 2 or not w.stability:
+            continue
+        top = max(starts)
+        anchor = model.new_int_var(min(starts), top, f"anchor[{agent.agent_id}]")
+        for d in days:
+            xs = rm.shifts[a, d]
+            start = sum(((o.start_min - first) // problem.rules.start_step_min) * v for o, v in xs)
+            slack = top * (1 - rm.works[a, d])
+            dev = model.new_int_var(0, top, f"dev[{agent.agent_id},{d}]")
+            model.add(dev >= start - anchor - slack)
+            model.add(dev >= anchor - start - slack)
+            rm.soft.append(SoftTerm("stability", ((dev, _points(w.stability, step_h)),),
+                                    ((dev, step_h),), "h", "start away from usual start",
+                                    a, None, d))
+
+
+def add_soft_goals(rm: RosterModel) -> None:
+    """All soft families, in report order."""
+    add_coverage(rm)
+    add_cost(rm)
+    add_preferences(rm)
+    add_fairness(rm)
+    add_stability(rm)
+
+
+def set_objective(rm: RosterModel) -> None:
+    """Minimize the sum of all soft terms (assembled once)."""
+    variables = [v for term in rm.soft for v, _ in term.terms]
+    coefs = [c for term in rm.soft for _, c in term.terms]
+    rm.model.minimize(cp_model.LinearExpr.weighted_sum(variables, coefs))

@@ -1,0 +1,434 @@
+"""The planning pipeline: scenario → forecast → requirements → roster → simulation → cost.
+
+Each step is a function of the scenario and the previous step's frames, so the app can
+cache and re-run any of them; :func:`build_plan` runs them all and returns a
+:class:`Plan`. This module is the only place that maps the scenario file onto the
+stages' own config dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import holidays as holidays_lib
+import numpy as np
+import pandas as pd
+
+import forecasting
+import scheduling
+import simulation
+import staffing
+from staffcast.cost import cost_by_agent_day, cost_by_channel, interval_cost
+from staffcast.loading import History, agent_skills_frame, read_agents, read_history
+from staffcast.scenario import Scenario, input_fingerprint
+
+Progress = Callable[[str, float], None]
+EXPORTED_FRAMES = ("forecast", "requirements", "roster", "coverage", "kpis", "cost")
+_Z80 = 1.2815515655446004  # standard normal quantile of 0.9
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A built plan: its frames by name, a JSON-able summary and how long each stage took."""
+
+    name: str
+    scenario: Scenario
+    scenario_text: str
+    fingerprint: str
+    frames: Mapping[str, pd.DataFrame] = field(repr=False)
+    summary: Mapping
+    timings_s: Mapping[str, float]
+    notes: tuple[str, ...] = ()
+
+
+def plan_frames_for_export(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The CSV files of a plan export: the six main frames plus the detail frames."""
+    order = [*EXPORTED_FRAMES, *(name for name in frames if name not in EXPORTED_FRAMES)]
+    return {name: frames[name] for name in order if name in frames}
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load_inputs(scenario: Scenario) -> tuple[History, pd.DataFrame]:
+    """Validated history and agents of a scenario."""
+    history = read_history(scenario.history, scenario.tz, scenario.channels)
+    agents = read_agents(scenario.agents, scenario.channels, scenario.contracts)
+    return history, agents
+
+
+def plan_window(scenario: Scenario) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start (inclusive) and end (exclusive) of the planned week, local time."""
+    start = pd.Timestamp(scenario.week_start).tz_localize(scenario.tz)
+    return start, start + pd.Timedelta(days=7)
+
+
+def public_holidays(scenario: Scenario) -> tuple[dt.date, ...]:
+    """Public holidays of the planned week (``holidays`` package, scenario's country)."""
+    country = scenario.forecast.holidays_country
+    days = scenario.days
+    calendar = holidays_lib.country_holidays(country, years=sorted({d.year for d in days}))
+    return tuple(d for d in days if d in calendar)
+
+
+# --------------------------------------------------------------------------- forecast
+
+
+def forecast_config(scenario: Scenario) -> forecasting.ForecastConfig:
+    events = tuple(
+        forecasting.CalendarEvent(name=e.name, dates=e.dates, pre_days=e.pre_days, post_days=e.post_days)
+        for e in scenario.events
+    )
+    return forecasting.ForecastConfig(
+        interval_min=scenario.interval_min,
+        holidays_country=scenario.forecast.holidays_country,
+        events=events,
+        backtest_origins=scenario.forecast.backtest_origins,
+    )
+
+
+def run_forecast(scenario: Scenario, history: History | None = None) -> forecasting.ForecastResult:
+    """Interval forecast of the planned week for every channel, with the backtest."""
+    if history is None:
+        history = read_history(scenario.history, scenario.tz, scenario.channels)
+    start, end = plan_window(scenario)
+    return forecasting.forecast_channels(history.frame, start, end, forecast_config(scenario))
+
+
+def apply_scenario_overrides(scenario: Scenario, forecast: pd.DataFrame) -> pd.DataFrame:
+    """Apply the scenario's manual what-if factors and mark opening hours (``is_open``)."""
+    if scenario.overrides:
+        forecast = forecasting.apply_overrides(
+            forecast, [o.model_dump() for o in scenario.overrides]
+        )
+    minutes = forecast["ds"].dt.hour * 60 + forecast["ds"].dt.minute
+    opens = forecast["channel"].map({c: s.open_minutes[0] for c, s in scenario.channels.items()})
+    closes = forecast["channel"].map({c: s.open_minutes[1] for c, s in scenario.channels.items()})
+    return forecast.assign(is_open=(minutes >= opens) & (minutes < closes))
+
+
+# --------------------------------------------------------------------------- staffing
+
+
+def channel_targets(scenario: Scenario) -> list[staffing.ChannelTarget]:
+    shrinkage = scenario.shrinkage
+    return [
+        staffing.ChannelTarget(
+            channel=name,
+            kind=spec.kind,
+            mode=spec.mode,
+            service_level=spec.service_level,
+            answer_s=spec.answer_s,
+            patience_s=spec.patience_s,
+            concurrency=spec.concurrency,
+            concurrency_aht_factor=_factors(spec.concurrency_aht_factor, spec.concurrency),
+            max_occupancy=spec.max_occupancy,
+            max_abandon_frac=spec.max_abandon_frac,
+            max_asa_s=spec.max_asa_s,
+            shrinkage_frac=shrinkage.shrinkage_frac,
+            surge_buffer_frac=shrinkage.surge_buffer_frac,
+        )
+        for name, spec in scenario.channels.items()
+    ]
+
+
+def _factors(values: tuple[float, ...], concurrency: int) -> tuple[float, ...]:
+    return values if len(values) == concurrency else tuple(values[0] for _ in range(concurrency))
+
+
+def run_staffing(scenario: Scenario, forecast: pd.DataFrame) -> pd.DataFrame:
+    """Required agents per channel and interval (productive and to be scheduled)."""
+    return staffing.staffing_requirements(forecast, channel_targets(scenario), scenario.interval_min)
+
+
+# --------------------------------------------------------------------------- roster
+
+
+def roster_problem(scenario: Scenario, requirements: pd.DataFrame, agents: pd.DataFrame) -> scheduling.RosterProblem:
+    rules = scenario.shifts
+    contracts = {
+        name: scheduling.Contract(
+            name=name,
+            shift_lengths_h=spec.shift_lengths_h,
+            min_hours_week=spec.min_hours_week,
+            max_hours_week=spec.max_hours_week,
+            max_days_week=spec.max_days_week,
+            hourly_wage=spec.hourly_wage,
+        )
+        for name, spec in scenario.contracts.items()
+    }
+    roster_agents = tuple(
+        scheduling.RosterAgent(
+            agent_id=row.agent_id,
+            contract=row.contract,
+            skills=row.skills,
+            available_weekdays=row.available_weekdays,
+            earliest_start=_clock(row.earliest_start_min),
+            latest_end=_clock(row.latest_end_min),
+            time_off=tuple(d for d in row.time_off if d in set(scenario.days)),
+            preferred_start=None if pd.isna(row.preferred_start_min) else _clock(int(row.preferred_start_min)),
+        )
+        for row in agents.itertuples()
+    )
+    costs = scenario.costs
+    return scheduling.RosterProblem(
+        requirements=requirements.rename(columns={"scheduled_required": "required"})[["channel", "ds", "required"]],
+        agents=roster_agents,
+        contracts=contracts,
+        rules=scheduling.ShiftRules(
+            earliest_start=rules.earliest_start,
+            latest_end=rules.latest_end,
+            start_step_min=rules.start_step_min,
+            min_rest_h=rules.min_rest_h,
+            max_consecutive_days=rules.max_consecutive_days,
+            lunch_min=rules.lunch_min,
+            lunch_after_h=rules.lunch_after_h,
+            lunch_window_h=rules.lunch_window_h,
+            break_min=rules.break_min,
+            breaks_per_4h=rules.breaks_per_4h,
+        ),
+        weights=scheduling.RosterWeights(**scenario.weights.model_dump()),
+        days=scenario.days,
+        interval_min=scenario.interval_min,
+        costs=scheduling.CostRates(**costs.model_dump()),
+        holidays=public_holidays(scenario),
+    )
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def run_roster(
+    scenario: Scenario,
+    requirements: pd.DataFrame,
+    agents: pd.DataFrame,
+    time_limit_s: float | None = None,
+    progress: Callable | None = None,
+) -> scheduling.RosterResult:
+    """Solve the week's roster with CP-SAT."""
+    solver = scenario.solver
+    return scheduling.build_and_solve(
+        roster_problem(scenario, requirements, agents),
+        time_limit_s=time_limit_s or solver.time_limit_s,
+        workers=solver.workers,
+        seed=solver.seed,
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def _volume_cv(forecast: pd.DataFrame) -> float:
+    """Forecast-error CV beyond Poisson noise, from the 80 % interval of open intervals.
+
+    The interval half-width over z_0.9 estimates the total standard deviation; removing
+    the Poisson variance (= mean) leaves the gamma-Poisson mixing variance.
+    """
+    busy = forecast[forecast["volume"] > 1]
+    if busy.empty:
+        return 0.0
+    sd = (busy["volume_hi_80"] - busy["volume_lo_80"]) / (2 * _Z80)
+    extra = np.clip(sd**2 - busy["volume"], 0, None)
+    return float(np.median(np.sqrt(extra) / busy["volume"]))
+
+
+def center_config(scenario: Scenario, forecast: pd.DataFrame) -> simulation.CenterConfig:
+    channels = []
+    for name, spec in scenario.channels.items():
+        cv = _volume_cv(forecast[forecast["channel"] == name])
+        channels.append(
+            simulation.ChannelSim(
+                channel=name,
+                kind=spec.kind,
+                mode=spec.mode,
+                answer_s=spec.answer_s,
+                service_level=spec.service_level,
+                patience_s=None if spec.mode == "deferred" else spec.patience_s,
+                concurrency=1 if spec.mode == "deferred" else spec.concurrency,
+                concurrency_aht_factor=None if spec.mode == "deferred" else _factors(spec.concurrency_aht_factor, spec.concurrency),
+                volume_cv=cv,
+            )
+        )
+    return simulation.CenterConfig(
+        channels=tuple(channels),
+        interval_min=scenario.interval_min,
+        absence_prob=scenario.shrinkage.absence_frac,
+    )
+
+
+def run_simulation(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    assignments: pd.DataFrame,
+    agents: pd.DataFrame,
+    replications: int | None = None,
+):
+    """Simulate the roster against the forecast; per-interval KPIs with confidence bands."""
+    sim = scenario.simulation
+    return simulation.simulate_roster(
+        demand=forecast[["channel", "ds", "volume", "aht_s"]],
+        assignments=assignments,
+        agent_skills=agent_skills_frame(agents),
+        config=center_config(scenario, forecast),
+        replications=replications or sim.replications,
+        seed=sim.seed,
+    )
+
+
+# --------------------------------------------------------------------------- cost and KPIs
+
+
+def paid_timeline(assignments: pd.DataFrame, breaks: pd.DataFrame) -> pd.DataFrame:
+    """One row per paid agent-interval: worked intervals and paid breaks."""
+    work = assignments[["agent_id", "ds", "channel"]].assign(state="work")
+    paid_breaks = breaks.loc[breaks["paid"], ["agent_id", "ds"]].assign(state="break", channel=None)
+    return pd.concat([work, paid_breaks], ignore_index=True).sort_values(["agent_id", "ds"], ignore_index=True)
+
+
+def run_cost(scenario: Scenario, timeline: pd.DataFrame, agents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Labor cost per agent-day and per channel × contract."""
+    priced = interval_cost(
+        timeline,
+        dict(zip(agents["agent_id"], agents["contract"])),
+        {name: spec.hourly_wage for name, spec in scenario.contracts.items()},
+        scenario.costs,
+        public_holidays(scenario),
+        scenario.interval_min,
+    )
+    return cost_by_agent_day(priced), cost_by_channel(priced)
+
+
+def channel_kpis(
+    scenario: Scenario,
+    requirements: pd.DataFrame,
+    coverage: pd.DataFrame,
+    simulated: pd.DataFrame,
+    cost_channel: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per channel: contacts, agent-hours required and scheduled, simulated KPIs, cost."""
+    hours = scenario.interval_min / 60
+    rows = []
+    for name, spec in scenario.channels.items():
+        req = requirements[requirements["channel"] == name]
+        cov = coverage[coverage["channel"] == name]
+        sim = simulated[simulated["channel"] == name]
+        offered = sim["offered"].sum()
+        cost = cost_channel.loc[cost_channel["channel"] == name, "total_cost"].sum()
+        contacts = float(req["volume"].sum())
+        rows.append(
+            {
+                "channel": name,
+                "forecast_contacts": contacts,
+                "required_agent_hours": float(req["required_agents"].sum() * hours),
+                "required_scheduled_hours": float(req["scheduled_required"].sum() * hours),
+                "scheduled_agent_hours": float(cov["scheduled"].sum() * hours),
+                "shortfall_agent_hours": float(cov["shortfall"].sum() * hours),
+                "service_level_target": spec.service_level,
+                "target_label": _target_label(spec.answer_s),
+                "simulated_service_level": _weighted(sim, "service_level", offered),
+                "service_level_lo": _weighted(sim, "service_level_lo", offered),
+                "service_level_hi": _weighted(sim, "service_level_hi", offered),
+                "abandon_rate": float(sim["abandoned"].sum() / offered) if offered else 0.0,
+                "asa_s": _weighted(sim, "asa_s", sim["answered"].sum(), weight="answered"),
+                "occupancy": _weighted(sim, "occupancy", len(sim), weight=None),
+                "labor_cost": float(cost),
+                "cost_per_contact": float(cost / contacts) if contacts else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _weighted(frame: pd.DataFrame, column: str, total: float, weight: str | None = "offered") -> float:
+    values = frame[column].to_numpy(dtype=float)
+    weights = np.ones(len(frame)) if weight is None else frame[weight].to_numpy(dtype=float)
+    ok = np.isfinite(values) & (weights > 0)
+    return float(np.average(values[ok], weights=weights[ok])) if ok.any() and total else float("nan")
+
+
+def _target_label(answer_s: float) -> str:
+    if answer_s >= 3600:
+        return f"{answer_s / 3600:g} h"
+    if answer_s >= 120:
+        return f"{answer_s / 60:g} min"
+    return f"{answer_s:g} s"
+
+
+# --------------------------------------------------------------------------- whole plan
+
+
+def build_plan(
+    scenario: Scenario,
+    scenario_text: str,
+    *,
+    time_limit_s: float | None = None,
+    replications: int | None = None,
+    progress: Progress | None = None,
+    solver_progress: Callable | None = None,
+    forecast_result: forecasting.ForecastResult | None = None,
+) -> Plan:
+    """Run every stage for the scenario's week. Pass ``forecast_result`` to reuse a forecast."""
+    timings: dict[str, float] = {}
+
+    def timed(stage: str, work: Callable):
+        started = time.perf_counter()
+        result = work()
+        timings[stage] = time.perf_counter() - started
+        if progress is not None:
+            progress(stage, timings[stage])
+        return result
+
+    history, agents = timed("load", lambda: load_inputs(scenario))
+    if forecast_result is None:
+        forecast_result = timed("forecast", lambda: run_forecast(scenario, history))
+    forecast = apply_scenario_overrides(scenario, forecast_result.forecast)
+    requirements = timed("staffing", lambda: run_staffing(scenario, forecast))
+    roster = timed("roster", lambda: run_roster(scenario, requirements, agents, time_limit_s, solver_progress))
+    simulated = timed(
+        "simulation", lambda: run_simulation(scenario, forecast, roster.assignments, agents, replications)
+    )
+    cost_agent, cost_channel = timed(
+        "cost", lambda: run_cost(scenario, paid_timeline(roster.assignments, roster.breaks), agents)
+    )
+    kpis = channel_kpis(scenario, requirements, roster.coverage, simulated.summary, cost_channel)
+    frames = {
+        "forecast": forecast,
+        "requirements": requirements,
+        "roster": roster.roster,
+        "coverage": roster.coverage,
+        "kpis": kpis,
+        "cost": cost_agent,
+        "cost_by_channel": cost_channel,
+        "backtest": forecast_result.backtest,
+        "assignments": roster.assignments,
+        "breaks": roster.breaks,
+        "violations": roster.violations,
+        "simulation": simulated.summary,
+        "simulation_daily": simulated.daily,
+        "solver_progress": roster.progress,
+    }
+    summary = {
+        "scenario": scenario.name,
+        "week_start": scenario.week_start.isoformat(),
+        "currency": scenario.currency,
+        "total_cost": float(cost_agent["total_cost"].sum()),
+        "paid_hours": float(cost_agent["paid_hours"].sum()),
+        "forecast_contacts": float(kpis["forecast_contacts"].sum()),
+        "selected_models": dict(forecast_result.selected),
+        "roster": {
+            "status": roster.status,
+            "objective": float(roster.objective),
+            "best_bound": float(roster.best_bound),
+            "gap": float(roster.gap),
+            "agents_rostered": int(roster.roster["agent_id"].nunique()),
+            "shifts": int(len(roster.roster)),
+        },
+        "timings_s": {k: round(v, 2) for k, v in timings.items()},
+    }
+    fingerprint = input_fingerprint(scenario_text, scenario.history, scenario.agents)
+    name = f"{scenario.name} · {scenario.week_start.isoformat()}"
+    return Plan(name, scenario, scenario_text, fingerprint, frames, summary, timings, history.notes)
