@@ -90,12 +90,19 @@ def _report(history: pd.DataFrame, outages: tuple) -> None:
     print(f"median week {normal:.0f} h, max week {table['total'].max():.0f} h "
           f"({table['total'].idxmax()})")
     for o in outages:
-        print(f"abnormal: {o.date} {o.channel} {o.start_h:05.2f}-{o.end_h:05.2f}h "
+        print(f"abnormal: {o.date} {o.channel} {_clock(o.start_h)}-{_clock(o.end_h)} "
               f"x{o.factor}: {o.cause}")
 
 
+def _clock(hours: float) -> str:
+    return f"{int(hours):02d}:{round(60 * (hours % 1)):02d}"
+
+
 def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "sample")
     parser.add_argument("--quiet", action="store_true", help="skip the workload report")
     args = parser.parse_args(argv)
-    history, _, outages = generate(args.seed, args.start, args.end, args.plan_week, args.out)
+    try:
+        history, _, outages = generate(args.seed, args.start, args.end, args.plan_week,
+                                       args.out)
+    except ValueError as exc:
+        parser.error(str(exc))
     if not args.quiet:
         _report(history, outages)
     return 0

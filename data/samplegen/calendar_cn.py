@@ -25,6 +25,7 @@ BUILDUP_618_DAYS = 17  # 618 starts on June 1
 TAIL_1111_DAYS = 10
 TAIL_618_DAYS = 5
 WEDNESDAY, SUNDAY = 2, 6
+SPRING_FESTIVAL = "Chinese New Year (Spring Festival)"
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,9 @@ def _promo_factor(day: dt.date, ch: ChannelProfile) -> tuple[float, float]:
     return 1.0, 1.0
 
 
-def _spring_festival_factor(day: dt.date, ch: ChannelProfile, sf: dict) -> float:
+def _spring_festival_factor(day: dt.date, ch: ChannelProfile, festivals: dict) -> float:
     """Volume multiplier around Spring Festival: 年货节 build-up, logistics stop, dip."""
-    for new_year, (b0, b1) in sf.items():
+    for new_year, (b0, b1) in festivals.items():
         peak = NIANHUO_PEAK.get(new_year.year, new_year - dt.timedelta(days=10))
         top = 1.0 + ch.nianhuo_amp
         if peak - dt.timedelta(days=10) <= day <= peak:
@@ -118,6 +119,39 @@ def _spring_festival_factor(day: dt.date, ch: ChannelProfile, sf: dict) -> float
     return 1.0
 
 
+def _spring_festivals(cal: holidays.HolidayBase,
+                      breaks: dict[dt.date, str]) -> dict[dt.date, tuple[dt.date, dt.date]]:
+    """Map each Chinese New Year's day to the first and last day of its break."""
+    festivals: dict[dt.date, tuple[dt.date, dt.date]] = {}
+    for day, name in sorted(cal.items()):
+        if name != SPRING_FESTIVAL or any(d.year == day.year for d in festivals):
+            continue
+        span = [d for d, kind in breaks.items()
+                if kind == "spring_festival" and abs((d - day).days) < 12]
+        if span:
+            festivals[day] = (min(span), max(span))
+    return festivals
+
+
+def _day_factors(day: dt.date, kind: str, catch_up: bool, ch: ChannelProfile,
+                 festivals: dict) -> tuple[float, float, float]:
+    """(volume, aht, load) multipliers of one channel on one day."""
+    if kind == "spring_festival":
+        dow = 1.0  # the Spring Festival dip is relative to an average day
+    elif kind == "holiday":
+        dow = ch.dow_factor[SUNDAY]
+    elif kind == "makeup_workday":
+        dow = ch.dow_factor[WEDNESDAY]  # a make-up Saturday/Sunday is a mid-week day
+    else:
+        dow = ch.dow_factor[day.weekday()]
+    promo_v, promo_a = _promo_factor(day, ch)
+    festival = _spring_festival_factor(day, ch, festivals)
+    holiday = ch.holiday_factor if kind == "holiday" else 1.0
+    boost = ch.catch_up_factor if catch_up else 1.0
+    aht = promo_a * (1.05 if kind == "spring_festival" else 1.0)
+    return dow * promo_v * festival * holiday * boost, aht, promo_v * festival
+
+
 def build_calendar(start: dt.date, end: dt.date,
                    channels: tuple[ChannelProfile, ...]) -> DayCalendar:
     """Daily volume and AHT multipliers for every channel from ``start`` to ``end``.
@@ -128,41 +162,20 @@ def build_calendar(start: dt.date, end: dt.date,
     channels : channel profiles, in output column order.
     """
     days = _span(start, end)
-    cal = holidays.China(years=range(start.year - 1, end.year + 2))
+    cal = holidays.China(years=range(start.year - 1, end.year + 2), language="en_US")
     breaks = _break_spans(cal, days)
-    sf = {}
-    for day, name in sorted(cal.items()):
-        if name == "Chinese New Year (Spring Festival)" and day.year not in {d.year for d in sf}:
-            span = [d for d in breaks if breaks[d] == "spring_festival"
-                    and abs((d - day).days) < 12]
-            if span:
-                sf[day] = (min(span), max(span))
-    kinds, weekend_shape = [], []
-    vol = np.ones((len(days), len(channels)))
-    aht = np.ones_like(vol)
-    load = np.ones_like(vol)
-    for i, day in enumerate(days):
-        kind = _day_kind(day, cal, breaks)
-        kinds.append(kind)
-        weekend_shape.append(kind in ("weekend", "holiday", "spring_festival"))
-        eff_dow = SUNDAY if kind == "holiday" else day.weekday()
-        if kind == "makeup_workday":
-            eff_dow = WEDNESDAY  # a make-up Saturday/Sunday behaves like a mid-week day
+    festivals = _spring_festivals(cal, breaks)
+    kinds = [_day_kind(day, cal, breaks) for day in days]
+    factors = np.ones((3, len(days), len(channels)))
+    for i, (day, kind) in enumerate(zip(days, kinds)):
         # first working day after a break of 3+ days: backlog of deferred questions
         catch_up = cal.is_working_day(day) and not any(
             cal.is_working_day(day - dt.timedelta(days=k)) for k in (1, 2, 3))
         for c, ch in enumerate(channels):
-            # the Spring Festival dip is relative to an average day, not to a weekday
-            dow = 1.0 if kind == "spring_festival" else ch.dow_factor[eff_dow]
-            promo_v, promo_a = _promo_factor(day, ch)
-            festival = _spring_festival_factor(day, ch, sf)
-            holiday = ch.holiday_factor if kind == "holiday" else 1.0
-            boost = (1.15 if ch.name in ("phone", "email") else 1.05) if catch_up else 1.0
-            load[i, c] = promo_v * festival
-            vol[i, c] = dow * promo_v * festival * holiday * boost
-            aht[i, c] = promo_a * (1.05 if kind == "spring_festival" else 1.0)
-    return DayCalendar(np.array(days), np.array(kinds), np.array(weekend_shape),
-                       vol, aht, load)
+            factors[:, i, c] = _day_factors(day, kind, catch_up, ch, festivals)
+    kind_arr = np.array(kinds)
+    weekend_shape = np.isin(kind_arr, ("weekend", "holiday", "spring_festival"))
+    return DayCalendar(np.array(days), kind_arr, weekend_shape, *factors)
 
 
 def _day_kind(day: dt.date, cal: holidays.HolidayBase, breaks: dict) -> str:

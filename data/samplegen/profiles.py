@@ -32,6 +32,7 @@ class ChannelProfile:
     nianhuo_amp : extra volume at the pre-Spring-Festival 年货节 peak (0.35 = +35 %).
     peak_618, peak_1111 : volume multiplier on June 18 and November 11.
     tail_1111 : extra after-sales volume on Nov 12, decaying over ten days.
+    catch_up_factor : volume multiplier on the first working day after a 3+ day break.
     aht_mean_s : mean handle time per contact in seconds.
     aht_cv : coefficient of variation of a single contact's handle time (gamma).
     abandon_base_frac : abandonment probability at the normal weekday peak load.
@@ -50,6 +51,7 @@ class ChannelProfile:
     peak_618: float
     peak_1111: float
     tail_1111: float
+    catch_up_factor: float
     aht_mean_s: float
     aht_cv: float
     abandon_base_frac: float
@@ -78,7 +80,7 @@ CHANNELS: tuple[ChannelProfile, ...] = (
         weekday_bumps=((10.5, 1.1, 0.85), (15.0, 1.4, 0.80), (20.5, 1.2, 1.00)),
         weekend_bumps=((11.0, 1.3, 0.85), (15.5, 1.6, 0.85), (20.5, 1.3, 1.05)),
         open_h=(8, 23), holiday_factor=0.85, sf_depth=(0.65, 0.40), nianhuo_amp=0.45,
-        peak_618=2.7, peak_1111=3.8, tail_1111=0.8,
+        peak_618=2.7, peak_1111=3.8, tail_1111=0.8, catch_up_factor=1.05,
         aht_mean_s=420.0, aht_cv=0.7, abandon_base_frac=0.04,
     ),
     ChannelProfile(
@@ -88,7 +90,7 @@ CHANNELS: tuple[ChannelProfile, ...] = (
         weekday_bumps=((10.0, 1.5, 0.80), (15.0, 1.8, 0.70), (21.0, 1.5, 0.40)),
         weekend_bumps=((11.0, 1.8, 0.70), (15.5, 2.0, 0.65), (21.0, 1.6, 0.45)),
         open_h=None, holiday_factor=0.50, sf_depth=(0.70, 0.45), nianhuo_amp=0.20,
-        peak_618=2.0, peak_1111=2.8, tail_1111=1.2,
+        peak_618=2.0, peak_1111=2.8, tail_1111=1.2, catch_up_factor=1.15,
         aht_mean_s=480.0, aht_cv=0.9, abandon_base_frac=0.0,
     ),
     ChannelProfile(
@@ -98,7 +100,7 @@ CHANNELS: tuple[ChannelProfile, ...] = (
         weekday_bumps=((10.5, 1.1, 1.00), (15.0, 1.4, 0.90), (20.0, 1.1, 0.30)),
         weekend_bumps=((11.0, 1.3, 0.90), (15.5, 1.5, 0.85), (20.0, 1.2, 0.35)),
         open_h=(8, 22), holiday_factor=0.60, sf_depth=(0.70, 0.45), nianhuo_amp=0.30,
-        peak_618=2.2, peak_1111=3.0, tail_1111=1.2,
+        peak_618=2.2, peak_1111=3.0, tail_1111=1.2, catch_up_factor=1.15,
         aht_mean_s=300.0, aht_cv=0.8, abandon_base_frac=0.06,
     ),
     ChannelProfile(
@@ -108,7 +110,7 @@ CHANNELS: tuple[ChannelProfile, ...] = (
         weekday_bumps=((10.5, 1.2, 0.70), (15.0, 1.4, 0.75), (20.5, 1.2, 0.95)),
         weekend_bumps=((11.0, 1.4, 0.75), (15.5, 1.6, 0.80), (20.5, 1.3, 1.00)),
         open_h=(8, 22), holiday_factor=0.90, sf_depth=(0.60, 0.40), nianhuo_amp=0.40,
-        peak_618=2.5, peak_1111=3.5, tail_1111=0.7,
+        peak_618=2.5, peak_1111=3.5, tail_1111=0.7, catch_up_factor=1.05,
         aht_mean_s=240.0, aht_cv=0.7, abandon_base_frac=0.03,
     ),
 )

@@ -126,7 +126,8 @@ def test_weekly_pattern_and_make_up_working_days(daily: pd.DataFrame) -> None:
     assert len(makeup) >= 8
     ratios = []
     for day in makeup:
-        near = daily.loc[_days(str(day - dt.timedelta(days=7)), str(day + dt.timedelta(days=7)))]
+        week = dt.timedelta(days=7)
+        near = daily.loc[_days(str(day - week), str(day + week))]
         near_workdays = [d for d in near.index if d.weekday() < 5 and cal.is_working_day(d)]
         ratios.append(daily.loc[day, "phone"] / daily.loc[near_workdays, "phone"].mean())
     assert np.median(ratios) > 0.85
@@ -212,3 +213,31 @@ def test_committed_files_match_the_generator(tmp_path: Path) -> None:
                    check=True, cwd=ROOT)
     for file in ("history.csv.gz", "agents.csv"):
         assert (tmp_path / file).read_bytes() == (SAMPLE / file).read_bytes(), file
+
+
+def test_calendar_kinds_follow_the_official_arrangement(monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "data"))
+    from samplegen import CHANNELS as PROFILES
+    from samplegen import build_calendar
+
+    cal = build_calendar(dt.date(2026, 9, 28), dt.date(2026, 10, 12), PROFILES)
+    kind = dict(zip(cal.dates, cal.kind))
+    assert kind[dt.date(2026, 10, 1)] == "holiday"
+    assert kind[dt.date(2026, 10, 4)] == "holiday"  # a Sunday inside the National Day break
+    assert kind[dt.date(2026, 10, 10)] == "makeup_workday"  # Saturday worked (调休)
+    assert kind[dt.date(2026, 10, 11)] == "weekend"
+    assert kind[dt.date(2026, 9, 29)] == "workday"
+    phone = [p.name for p in PROFILES].index("phone")
+    by_day = dict(zip(cal.dates, cal.volume_factor[:, phone]))
+    assert by_day[dt.date(2026, 10, 10)] > 1.15 * by_day[dt.date(2026, 10, 11)]
+    assert by_day[dt.date(2026, 10, 2)] < 0.7 * by_day[dt.date(2026, 9, 30)]
+    assert cal.weekend_shape.tolist() == [k != "workday" and k != "makeup_workday"
+                                          for k in cal.kind]
+
+
+def test_generator_rejects_a_reversed_date_range(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, str(GENERATOR), "--start", "2026-10-05", "--end",
+                          "2026-10-01", "--out", str(tmp_path), "--quiet"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode != 0
+    assert "end must be >= start" in run.stderr and "Traceback" not in run.stderr
