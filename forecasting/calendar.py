@@ -10,6 +10,7 @@ the geometric mean of its past ratios (a multiplicative calendar effect, as in t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 
@@ -23,6 +24,19 @@ from .config import ForecastConfig
 def _holiday_name(name: str) -> str:
     """Drop suffixes like ``(observed)`` or ``(substituted from 01/26/2025)``."""
     return re.sub(r"\s*\(.*\)\s*$", "", name).strip() or name
+
+
+def _holiday_blocks(cal, workdays: set) -> dict:
+    """Holiday date -> canonical name, with weekend days inside a holiday block added
+    (the package lists Saturday/Sunday of a Golden Week only when they are substitutes)."""
+    names = {d: _holiday_name(n) for d, n in cal.items()}
+    days = sorted(names)
+    for a, b in zip(days, days[1:]):
+        gap = [a + dt.timedelta(days=k) for k in range(1, (b - a).days)]
+        if 0 < len(gap) <= 2 and all(g.weekday() >= 5 and g not in workdays for g in gap):
+            for g in gap:
+                names[g] = names[a]
+    return names
 
 
 def day_keys(dates: pd.DatetimeIndex, config: ForecastConfig) -> np.ndarray:
@@ -50,12 +64,13 @@ def day_keys(dates: pd.DatetimeIndex, config: ForecastConfig) -> np.ndarray:
         for d in getattr(cal, "weekend_workdays", ()):
             if d in index:
                 keys[index[d]] = "workday:makeup"
+        names = _holiday_blocks(cal, set(getattr(cal, "weekend_workdays", ())))
         run_name, run_pos, prev = "", 0, None
-        for d in sorted(day for day in cal if day in index):
+        for d in sorted(day for day in names if day in index):
             if prev is not None and (d - prev).days == 1:
                 run_pos += 1
             else:
-                run_name, run_pos = _holiday_name(cal.get(d)), 0
+                run_name, run_pos = names[d], 0
             keys[index[d]] = f"holiday:{run_name}:{run_pos}"
             prev = d
     return keys
@@ -114,3 +129,53 @@ def learn_day_factors(
 def factor_array(keys: np.ndarray, factors: dict[str, tuple[float, int]]) -> np.ndarray:
     """Multiplicative factor per day (1 for normal days and keys never seen)."""
     return np.array([factors.get(k, (1.0, 0))[0] if k is not None else 1.0 for k in keys])
+
+
+def shape_key(key: str | None) -> str | None:
+    """Coarser key for intraday shapes: one per event (all offsets), one for all holidays."""
+    if key is None:
+        return None
+    if key.startswith("holiday:"):
+        return "holiday"
+    if key.startswith("event:"):
+        return key.rsplit(":", 1)[0]
+    return key
+
+
+def learn_shape_effects(
+    volume: np.ndarray, keys: np.ndarray, outliers: np.ndarray, slots_per_hour: int,
+    prior_contacts: float = 20.0,
+) -> dict[str, np.ndarray]:
+    """Intraday shape change of each key: hourly ratio of observed to expected volume.
+
+    Expected volume of a special day is its total spread by the weekday's normal intraday
+    profile; observed and expected hour sums are pooled over occurrences and the ratio is
+    shrunk with a pseudo-count, ``(obs + k) / (exp + k)`` (gamma-Poisson posterior mean,
+    k = ``prior_contacts``), so a few noisy occurrences barely move the shape.
+    Shapes are pooled by :func:`shape_key`. Returns per shape key a multiplier per slot
+    (1 = same shape as a normal day).
+    """
+    n, spd = volume.shape
+    complete = np.isfinite(volume).all(axis=1)
+    totals = np.where(complete, np.nansum(volume, axis=1), np.nan)
+    normal = np.array([k is None for k in keys[:n]]) & complete & ~outliers
+    pos = np.arange(n) % 7
+    profile = np.zeros((7, spd))
+    for w in range(7):
+        s = volume[normal & (pos == w)].sum(axis=0)
+        profile[w] = s / s.sum() if s.sum() > 0 else 0.0
+    obs: dict[str, np.ndarray] = {}
+    exp: dict[str, np.ndarray] = {}
+    for i in np.flatnonzero(complete & ~outliers & (totals > 0)):
+        key = shape_key(keys[i])
+        if key is None:
+            continue
+        obs[key] = obs.get(key, 0.0) + volume[i]
+        exp[key] = exp.get(key, 0.0) + totals[i] * profile[pos[i]]
+    hours = spd // slots_per_hour
+    out = {}
+    for key in obs:
+        o = obs[key].reshape(hours, slots_per_hour).sum(axis=1)
+        e = exp[key].reshape(hours, slots_per_hour).sum(axis=1)
+        out[key] = np.repeat((o + prior_contacts) / (e + prior_contacts), slots_per_hour)
+    return out

@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .backtest import IntervalCalibration, bias, calibrate, cross_coverage, seasonal_scale, wape
-from .calendar import day_keys, detect_outliers, factor_array, learn_day_factors
+from .calendar import (
+    day_keys, detect_outliers, factor_array, learn_day_factors, learn_shape_effects,
+    shape_key,
+)
 from .config import ForecastConfig
 from .grid import grid_positions, to_day_matrix
-from .models import nanmean0
 from .models_daily import COMBINATION_MEMBERS, make_model
 
 MIN_HISTORY_DAYS = 14
-MAX_BACKTEST_HORIZON_DAYS = 14
+MIN_ADJUSTABLE_FACTOR = 0.2
+
+
+@dataclass(frozen=True)
+class CalendarState:
+    """Calendar effects learned from the rows before one origin.
+
+    ``factors`` (all rows) are multiplicative day effects, ``shapes`` (all rows x slots)
+    intraday shape multipliers, ``clean`` the training rows with those effects divided
+    out (NaN for outlier days and for special days whose factor is below
+    ``MIN_ADJUSTABLE_FACTOR`` or never seen), ``learned`` ``{key: (factor, count)}``.
+    """
+
+    factors: np.ndarray
+    shapes: np.ndarray
+    clean: np.ndarray
+    learned: dict
 
 
 @dataclass(frozen=True)
@@ -24,25 +41,22 @@ class ChannelData:
     """History of one channel on the day grid plus calendar information.
 
     Rows are local days from ``first_date``; ``origin`` is the first forecast row and
-    ``n_future`` the number of forecast days. ``clean`` is the history with special days
-    (holidays, events) and outlier days set to NaN. ``factors`` (all rows) are the learned
-    multiplicative calendar effects; ``closed`` and ``aht_profile`` are indexed by
-    ``row % 7`` and slot.
+    ``n_future`` the number of forecast days; ``keys`` covers history and future rows.
+    ``closed`` and ``aht_profile`` are indexed by ``row % 7`` and slot. Calendar effects
+    are learned per origin (:meth:`calendar_at`), so backtests never see the future.
     """
 
     channel: str
     first_date: dt.date
     volume: np.ndarray
-    clean: np.ndarray
     keys: np.ndarray
     outliers: np.ndarray
-    factors: np.ndarray
-    learned: dict
     closed: np.ndarray
     aht_profile: np.ndarray
     origin: int
     n_future: int
     train_days: int
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def slots_per_day(self) -> int:
@@ -51,10 +65,23 @@ class ChannelData:
     def closed_mask(self, origin: int, n_days: int) -> np.ndarray:
         return self.closed[np.arange(origin, origin + n_days) % 7]
 
+    def calendar_at(self, origin: int) -> CalendarState:
+        """Calendar effects learned from rows ``< origin`` (cached)."""
+        if origin not in self._cache:
+            self._cache[origin] = _learn_calendar(self, origin)
+        return self._cache[origin]
+
+    def actual(self, origin: int, n_days: int) -> np.ndarray:
+        """Observed volume of rows ``origin..origin+n_days``; NaN where missing or outlier."""
+        act = self.volume[origin:origin + n_days].copy()
+        act[self.outliers[origin:origin + n_days]] = np.nan
+        return act
+
     def effects_frame(self) -> pd.DataFrame:
+        learned = self.calendar_at(self.origin).learned
         rows = [
             {"channel": self.channel, "key": k, "factor": f, "occurrences": n}
-            for k, (f, n) in sorted(self.learned.items())
+            for k, (f, n) in sorted(learned.items())
         ]
         return pd.DataFrame(rows, columns=["channel", "key", "factor", "occurrences"])
 
@@ -65,6 +92,31 @@ class ChannelData:
             {"channel": self.channel, "date": dates, "volume": np.nansum(self.volume[idx], axis=1)},
             columns=["channel", "date", "volume"],
         )
+
+
+def _learn_calendar(data: ChannelData, origin: int) -> CalendarState:
+    volume, keys, outliers = data.volume[:origin], data.keys, data.outliers[:origin]
+    learned = learn_day_factors(_day_totals(volume), keys[:origin], outliers)
+    factors = factor_array(keys, learned)
+    spd = data.slots_per_day
+    by_shape = learn_shape_effects(volume, keys[:origin], outliers, max(1, spd // 24))
+    shapes = np.ones((keys.size, spd))
+    for i, key in enumerate(keys):
+        if shape_key(key) in by_shape:
+            shapes[i] = by_shape[shape_key(key)]
+    clean = volume.copy()
+    special = np.flatnonzero(np.array([k is not None for k in keys[:origin]]))
+    ok = np.array([learned.get(keys[i], (0.0, 0))[0] >= MIN_ADJUSTABLE_FACTOR for i in special],
+                  dtype=bool)
+    adj, drop = special[ok], special[~ok]
+    if adj.size:
+        unshaped = volume[adj] / shapes[adj]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.nansum(volume[adj], axis=1) / factors[adj] / np.nansum(unshaped, axis=1)
+        clean[adj] = unshaped * np.where(np.isfinite(scale), scale, 0.0)[:, None]
+    clean[drop] = np.nan
+    clean[outliers] = np.nan
+    return CalendarState(factors=factors, shapes=shapes, clean=clean, learned=learned)
 
 
 def _day_totals(volume: np.ndarray, max_missing_frac: float = 0.1) -> np.ndarray:
@@ -111,16 +163,11 @@ def prepare_channel(channel: str, part: pd.DataFrame, grid: pd.DatetimeIndex,
     dates = pd.date_range(dm.first_date, periods=origin + n_future, freq="D")
     keys = day_keys(dates, cfg)
     volume = dm.volume[:origin]
-    totals = _day_totals(volume)
-    outliers = detect_outliers(totals, keys[:origin], cfg.outlier_z)
-    learned = learn_day_factors(totals, keys[:origin], outliers)
-    special = np.array([k is not None for k in keys[:origin]]) | outliers
-    clean = volume.copy()
-    clean[special] = np.nan
-    closed, aht_profile = _weekday_slot_stats(clean, dm.aht_s[:origin])
+    outliers = detect_outliers(_day_totals(volume), keys[:origin], cfg.outlier_z)
+    usable = np.where(outliers[:, None], np.nan, volume)
+    closed, aht_profile = _weekday_slot_stats(usable, dm.aht_s[:origin])
     return ChannelData(
-        channel=channel, first_date=dm.first_date, volume=volume, clean=clean, keys=keys,
-        outliers=outliers, factors=factor_array(keys, learned), learned=learned,
+        channel=channel, first_date=dm.first_date, volume=volume, keys=keys, outliers=outliers,
         closed=closed, aht_profile=aht_profile, origin=origin, n_future=n_future,
         train_days=7 * cfg.train_weeks,
     )
@@ -132,65 +179,11 @@ def predict_days(data: ChannelData, name: str, origin: int, n_days: int) -> np.n
         parts = [predict_days(data, m, origin, n_days) for m in COMBINATION_MEMBERS]
         return np.mean(parts, axis=0)
     spd = data.slots_per_day
-    train = data.clean[max(0, origin - data.train_days):origin].ravel()
+    cal = data.calendar_at(origin)
+    train = cal.clean[max(0, origin - data.train_days):origin].ravel()
     mean = make_model(name, spd).fit(train).predict(n_days * spd)["mean"]
-    out = mean.reshape(n_days, spd) * data.factors[origin:origin + n_days, None]
-    return np.where(data.closed_mask(origin, n_days), 0.0, out)
-
-
-def backtest_channel(data: ChannelData, cfg: ForecastConfig) -> tuple[pd.DataFrame, str, IntervalCalibration]:
-    """Rolling-origin backtest of every candidate; returns table, choice, calibration."""
-    horizon = min(data.n_future, MAX_BACKTEST_HORIZON_DAYS)
-    origins = [
-        data.origin - horizon - k * cfg.origin_step_days for k in range(cfg.backtest_origins)
-    ]
-    origins = sorted(o for o in origins if o >= MIN_HISTORY_DAYS)
-    names = list(cfg.models)
-    members = [m for m in COMBINATION_MEMBERS if m not in names] if "combination" in names else []
-    preds: dict[str, list[np.ndarray]] = {n: [] for n in names + members if n != "combination"}
-    evals = []
-    for o in origins:
-        for n in preds:
-            preds[n].append(predict_days(data, n, o, horizon))
-        act = data.volume[o:o + horizon].copy()
-        act[np.isnan(data.clean[o:o + horizon])] = np.nan
-        evals.append(act)
-    if "combination" in names:
-        preds["combination"] = [
-            np.mean([preds[m][k] for m in COMBINATION_MEMBERS], axis=0) for k in range(len(origins))
-        ]
-    scale = seasonal_scale(data.clean[: origins[-1]].ravel(), 7 * data.slots_per_day) if origins else np.nan
-    rows = [_metrics(data.channel, n, preds[n], evals, scale, horizon) for n in names]
-    table = pd.DataFrame(rows)
-    choice = names[0] if table["wape"].isna().all() else str(table.loc[table["wape"].idxmin(), "model"])
-    table["selected"] = table["model"] == choice
-    pairs = _pairs(preds[choice], evals)
-    cal = calibrate(
-        np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0),
-        np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0),
-        cfg.levels,
-    )
-    return table, choice, cal
-
-
-def _pairs(preds: list[np.ndarray], evals: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
-    out = []
-    for f, a in zip(preds, evals):
-        ok = np.isfinite(a)
-        out.append((a[ok], f[ok]))
-    return out
-
-
-def _metrics(channel: str, name: str, preds, evals, scale: float, horizon: int) -> dict:
-    pairs = _pairs(preds, evals)
-    a = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0)
-    f = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0)
-    day1 = _pairs([p[:1] for p in preds], [e[:1] for e in evals])
-    a1 = np.concatenate([p[0] for p in day1]) if day1 else np.zeros(0)
-    f1 = np.concatenate([p[1] for p in day1]) if day1 else np.zeros(0)
-    return {
-        "channel": channel, "model": name, "wape": wape(a, f),
-        "mase": float(np.mean(np.abs(a - f)) / scale) if a.size and scale > 0 else float("nan"),
-        "bias": bias(a, f), "coverage_80": cross_coverage(pairs, 80),
-        "wape_day_ahead": wape(a1, f1), "origins": len(preds), "horizon_days": horizon,
-    }
+    base = mean.reshape(n_days, spd) * cal.factors[origin:origin + n_days, None]
+    base = np.where(data.closed_mask(origin, n_days), 0.0, base)
+    shaped = base * cal.shapes[origin:origin + n_days]
+    total, new_total = base.sum(axis=1, keepdims=True), shaped.sum(axis=1, keepdims=True)
+    return np.where(new_total > 0, shaped * total / np.where(new_total > 0, new_total, 1.0), base)

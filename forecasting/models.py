@@ -141,7 +141,7 @@ class SeasonalNaive(Forecaster):
 
     name = "seasonal_naive"
 
-    def __init__(self, slots_per_day: int, days_per_week: int = 7, lookback_weeks: int = 4) -> None:
+    def __init__(self, slots_per_day: int, days_per_week: int = 7, lookback_weeks: int = 8) -> None:
         super().__init__(slots_per_day, days_per_week)
         self.lookback_weeks = lookback_weeks
 

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from .smoothing import holt_winters_forecast
 from .models import Forecaster, SeasonalNaive, SlotAverage, fill_missing, nanmean0, recent_seasons
 
 
@@ -34,7 +35,7 @@ def weekday_profiles(days: np.ndarray, dpw: int, k_weeks: int) -> np.ndarray:
 
 class DailyProfile(Forecaster):
     """Daily totals by Holt-Winters exponential smoothing (additive damped trend, additive
-    weekly season; Hyndman & Athanasopoulos FPP3 §8.3) or seasonal ARIMA, split into slots
+    weekly season; :mod:`forecasting.smoothing`) or seasonal ARIMA (statsmodels SARIMAX), split into slots
     by each weekday's recent intraday profile.
 
     Requires ``len(y)`` to be a whole number of days.
@@ -77,18 +78,10 @@ class DailyProfile(Forecaster):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if self.method == "ets":
-                from statsmodels.tsa.holtwinters import ExponentialSmoothing
+                return holt_winters_forecast(t, dpw, n_days)
+            from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-                seasonal = "add" if dpw > 1 else None
-                fit = ExponentialSmoothing(
-                    t, trend="add", damped_trend=True, seasonal=seasonal,
-                    seasonal_periods=dpw if seasonal else None,
-                    initialization_method="estimated",
-                ).fit()
-            else:
-                from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-                fit = SARIMAX(t, order=(1, 0, 1), seasonal_order=(0, 1, 1, dpw)).fit(disp=False)
+            fit = SARIMAX(t, order=(1, 0, 1), seasonal_order=(0, 1, 1, dpw)).fit(disp=False)
             out = np.asarray(fit.forecast(n_days), dtype=float)
         return np.where(np.isfinite(out), out, t[-dpw:].mean()) if t.size else out
 
@@ -125,13 +118,18 @@ class MSTLModel(Forecaster):
         from statsmodels.tsa.seasonal import MSTL
 
         m, spd = self.season_length, self.slots_per_day
-        weeks = max(2, min(self.window_weeks, y.size // m))
-        window = fill_missing(recent_seasons(y, m, weeks).ravel(), m)
-        periods = (spd, m) if self.days_per_week > 1 else (spd,)
+        weeks = max(1, min(self.window_weeks, y.size // m))
+        window = fill_missing(y, m)[-weeks * m:]
+        periods = (spd, m) if self.days_per_week > 1 and weeks >= 2 else (spd,)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = MSTL(window, periods=periods, iterate=1).fit()
+            res = MSTL(
+                window, periods=periods, iterate=1,
+                stl_kwargs={"inner_iter": 1, "outer_iter": 0, "seasonal_deg": 0},
+            ).fit()
         seasonal = np.asarray(res.seasonal).reshape(window.size, -1)
+        # slots at zero in every week of the window are closed: keep them at zero
+        self.open_ = np.any(window.reshape(weeks, m) > 0, axis=0)
         self.daily_ = seasonal[-spd:, 0]
         self.weekly_ = seasonal[-m:, 1] if seasonal.shape[1] > 1 else np.zeros(m)
         level_series = window - seasonal.sum(axis=1)
@@ -140,7 +138,8 @@ class MSTLModel(Forecaster):
         self.level_ = float(np.sum(weights * level_series) / weights.sum())
 
     def _mean(self, h: int) -> np.ndarray:
-        return self.level_ + np.resize(self.daily_, h) + np.resize(self.weekly_, h)
+        mean = self.level_ + np.resize(self.daily_, h) + np.resize(self.weekly_, h)
+        return np.where(np.resize(self.open_, h), mean, 0.0)
 
 
 class Combination(Forecaster):

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .backtest import IntervalCalibration
-from .channel import ChannelData, backtest_channel, predict_days, prepare_channel
+from .channel import ChannelData, predict_days, prepare_channel
+from .rolling import run_backtest
 from .config import ForecastConfig
 from .grid import grid_positions
 from .validation import validate_history
@@ -93,10 +94,10 @@ def forecast_channels(
     frames, tests, selected, effects, outliers = [], [], {}, [], []
     for channel, part in hist.groupby("channel", sort=True):
         data = prepare_channel(channel, part, grid, cfg, tz)
-        table, choice, cal = backtest_channel(data, cfg)
-        selected[channel] = choice
-        tests.append(table)
-        frames.append(_channel_forecast(data, choice, cal, grid, cfg, tz))
+        bt = run_backtest(data, cfg)
+        selected[channel] = bt.choice
+        tests.append(bt.table)
+        frames.append(_channel_forecast(data, bt.choice, bt.calibration, grid, cfg, tz))
         effects.append(data.effects_frame())
         outliers.append(data.outliers_frame())
     return ForecastResult(

@@ -22,6 +22,11 @@ def _row(frame: pd.DataFrame, pos: int) -> int:
     return int(pos) + 2
 
 
+def _show(value: object) -> str:
+    """``repr`` of a cell without numpy type wrappers."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _check_numeric(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     out = frame.copy()
     for col in NUMERIC_COLUMNS:
@@ -33,14 +38,14 @@ def _check_numeric(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
             raise HistoryError(
-                f"{source} row {_row(out, pos)}: {col} must be numeric, got {raw.iloc[pos]!r}"
+                f"{source} row {_row(out, pos)}: {col} must be numeric, got {_show(raw.iloc[pos])}"
             )
         vals = num.to_numpy(dtype=float)
         neg = np.flatnonzero(vals < 0)
         if neg.size:
             pos = int(neg[0])
             raise HistoryError(
-                f"{source} row {_row(out, pos)}: {col} must be >= 0, got {raw.iloc[pos]!r}"
+                f"{source} row {_row(out, pos)}: {col} must be >= 0, got {_show(raw.iloc[pos])}"
             )
         inf = np.flatnonzero(np.isinf(vals))
         if inf.size:
@@ -59,7 +64,7 @@ def _parse_ds(frame: pd.DataFrame, source: str) -> pd.Series:
             f"{source} column ds: timestamps must be tz-aware (e.g. 2026-11-29T23:45:00+08:00), "
             f"got tz-naive {ds.iloc[0]!r}"
         )
-    parsed = pd.to_datetime(ds, errors="coerce", utc=True)
+    parsed = pd.to_datetime(ds, errors="coerce", utc=True, format="ISO8601")
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if bad.size:
         pos = int(bad[0])
@@ -127,7 +132,7 @@ def validate_history(frame: pd.DataFrame, source: str = "history.csv") -> pd.Dat
 def _check_order(frame: pd.DataFrame, source: str) -> None:
     """Duplicates and unordered timestamps within each channel, in file order."""
     for channel, idx in frame.groupby("channel", sort=False).indices.items():
-        ds = frame["ds"].to_numpy()[idx].astype("datetime64[ns]").astype(np.int64)
+        ds = _ns(frame["ds"])[idx]
         step = np.diff(ds)
         dup = np.flatnonzero(step == 0)
         if dup.size:
@@ -145,9 +150,14 @@ def _check_order(frame: pd.DataFrame, source: str) -> None:
             )
 
 
+def _ns(ds: pd.Series) -> np.ndarray:
+    """Timestamps as int64 nanoseconds since the epoch (UTC)."""
+    return pd.DatetimeIndex(ds).as_unit("ns").asi8
+
+
 def infer_interval_min(ds: pd.Series) -> int:
     """Most common step between consecutive timestamps, in minutes."""
-    values = ds.to_numpy().astype("datetime64[ns]").astype(np.int64)
+    values = _ns(ds)
     steps = np.diff(values)
     steps = steps[steps > 0]
     if steps.size == 0:
@@ -168,7 +178,7 @@ def find_gaps(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         step_ns = infer_interval_min(part["ds"]) * 60_000_000_000
         ds = part["ds"]
-        values = ds.to_numpy().astype("datetime64[ns]").astype(np.int64)
+        values = _ns(ds)
         steps = np.diff(values)
         for i in np.flatnonzero(steps > step_ns):
             rows.append(

@@ -42,6 +42,7 @@ class ModelVars:
     x_index: np.ndarray
     work_index: np.ndarray
     objective_offset: int
+    day_shifts: list[list[list[tuple[int, cp_model.IntVar]]]]
 
 
 def build_model(instance: ShiftSchedulingInstance) -> tuple[cp_model.CpModel, ModelVars]:
@@ -70,25 +71,31 @@ def _create_variables(model: cp_model.CpModel, inst: ShiftSchedulingInstance) ->
     x, x_index = {}, np.full(allowed.shape, -1, dtype=np.int64)
     work_index = np.full(allowed.shape[:2], -1, dtype=np.int64)
     work: list[list] = []
+    day_shifts: list[list[list]] = []
     for e, rules in enumerate(inst.staff):
-        row = []
+        row, e_shifts = [], []
         for d in range(inst.n_days):
-            for s in np.flatnonzero(allowed[e, d]):
-                var = model.NewBoolVar(f"x[{rules.employee_id},{d},{inst.shift_ids[s]}]")
-                x[e, d, int(s)] = var
-                x_index[e, d, s] = var.Index()
+            here = []
+            for s in np.flatnonzero(allowed[e, d]).tolist():
+                var = model.new_bool_var(f"x[{rules.employee_id},{d},{inst.shift_ids[s]}]")
+                x[e, d, s] = var
+                x_index[e, d, s] = var.index
+                here.append((s, var))
+            e_shifts.append(here)
             if allowed[e, d].any():
-                lit = model.NewBoolVar(f"work[{rules.employee_id},{d}]")
-                work_index[e, d] = lit.Index()
+                lit = model.new_bool_var(f"work[{rules.employee_id},{d}]")
+                work_index[e, d] = lit.index
                 row.append(lit)
             else:
                 row.append(0)
         work.append(row)
-    return ModelVars(x=x, work=work, x_index=x_index, work_index=work_index, objective_offset=0)
+        day_shifts.append(e_shifts)
+    return ModelVars(x=x, work=work, x_index=x_index, work_index=work_index,
+                     objective_offset=0, day_shifts=day_shifts)
 
 
 def _shifts_of(mv: ModelVars, e: int, d: int) -> list[tuple[int, cp_model.IntVar]]:
-    return [(int(s), mv.x[e, d, int(s)]) for s in np.flatnonzero(mv.x_index[e, d] >= 0)]
+    return mv.day_shifts[e][d]
 
 
 def add_one_shift_per_day(model: cp_model.CpModel, inst: ShiftSchedulingInstance,
@@ -97,7 +104,7 @@ def add_one_shift_per_day(model: cp_model.CpModel, inst: ShiftSchedulingInstance
     for e in range(inst.n_employees):
         for d in range(inst.n_days):
             if not isinstance(mv.work[e][d], int):
-                model.Add(mv.work[e][d] == sum(v for _, v in _shifts_of(mv, e, d)))
+                model.add(mv.work[e][d] == cp_model.LinearExpr.sum([v for _, v in _shifts_of(mv, e, d)]))
 
 
 def add_shift_type_max(model: cp_model.CpModel, inst: ShiftSchedulingInstance,
@@ -125,8 +132,9 @@ def add_total_minutes(model: cp_model.CpModel, inst: ShiftSchedulingInstance,
                       mv: ModelVars) -> None:
     """MinTotalMinutes <= Σ length·x <= MaxTotalMinutes, plus implied day-count bounds."""
     for e, rules in enumerate(inst.staff):
-        items = [(mv.x[key], int(inst.shift_length_min[key[2]])) for key in mv.x if key[0] == e]
-        minutes = sum(v * m for v, m in items)
+        e_d, e_s = np.nonzero(mv.x_index[e] >= 0)
+        items = [mv.x[e, int(d), int(s)] for d, s in zip(e_d, e_s)]
+        minutes = cp_model.LinearExpr.WeightedSum(items, inst.shift_length_min[e_s].tolist())
         model.AddLinearConstraint(minutes, rules.min_total_min, rules.max_total_min)
         days = [w for w in mv.work[e] if not isinstance(w, int)]
         lo, hi = _work_day_bounds(inst, rules, len(days))
@@ -202,12 +210,14 @@ def add_max_weekends(model: cp_model.CpModel, inst: ShiftSchedulingInstance,
 def add_forbidden_successions(model: cp_model.CpModel, inst: ShiftSchedulingInstance,
                               mv: ModelVars) -> None:
     """x[d, s] + Σ_{t forbidden after s} x[d+1, t] <= 1 (clique form)."""
+    forbidden = inst.forbidden_next
     for e in range(inst.n_employees):
         for d in range(inst.n_days - 1):
+            tomorrow = _shifts_of(mv, e, d + 1)
             for s, var in _shifts_of(mv, e, d):
-                nxt = [v for t, v in _shifts_of(mv, e, d + 1) if inst.forbidden_next[s, t]]
+                nxt = [v for t, v in tomorrow if forbidden[s, t]]
                 if nxt:
-                    model.Add(var + sum(nxt) <= 1)
+                    model.add(cp_model.LinearExpr.sum([var, *nxt]) <= 1)
 
 
 def shift_on_requests(model: cp_model.CpModel, inst: ShiftSchedulingInstance,

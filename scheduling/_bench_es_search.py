@@ -14,6 +14,7 @@ sub-problem is solved to optimality and shrinks after a time-out (D. Pisinger, S
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -22,8 +23,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduling._bench_es_instance import ShiftSchedulingInstance, objective_components
-from scheduling._bench_es_model import ModelVars, extract_roster
+from scheduling._bench_es_model import ModelVars, build_model, extract_roster
 
+LINEARIZATION_LEVEL = 1
 Progress = Callable[[float, float, float], None]
 
 
@@ -45,6 +47,7 @@ def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver.parameters.max_time_in_seconds = max(0.05, float(time_limit_s))
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
+    solver.parameters.linearization_level = LINEARIZATION_LEVEL
     return solver
 
 
@@ -104,19 +107,82 @@ def initial_solve(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: Mo
                        status=solver.StatusName(status), trace=[(solver.WallTime(), obj)])
 
 
+def single_employee_instance(inst: ShiftSchedulingInstance, e: int,
+                             others: np.ndarray) -> ShiftSchedulingInstance:
+    """Instance of employee ``e`` alone, priced at the margin of the other employees.
+
+    ``others`` (D, S) counts the other employees' shifts. One more person on (d, s)
+    saves the under weight when ``req − others >= 1`` and costs the over weight
+    otherwise, which is what requirement ``clip(req − others, 0, 1)`` charges a lone
+    employee; the objective differs from the full one by a constant only.
+    """
+    def pick(a: np.ndarray) -> np.ndarray:
+        return a[e:e + 1]
+
+    return dataclasses.replace(
+        inst, staff=(inst.staff[e],), day_off=pick(inst.day_off),
+        on_request_weight=pick(inst.on_request_weight),
+        off_request_weight=pick(inst.off_request_weight),
+        cover_required=np.clip(inst.cover_required - others, 0, 1),
+        name=f"{inst.name}[{inst.staff[e].employee_id}]")
+
+
+def greedy_roster(inst: ShiftSchedulingInstance, deadline: float, workers: int,
+                  seed: int) -> np.ndarray:
+    """Build a roster employee by employee, each solved alone at the margin of the others.
+
+    Employees in random order; each row is the optimum (or the best found within its
+    share of the remaining time) of the single-employee problem. Every row satisfies the
+    employee's hard rules, so the roster is feasible whenever each employee is.
+    """
+    rng = np.random.default_rng(seed)
+    roster = np.full((inst.n_employees, inst.n_days), -1, dtype=int)
+    counts = np.zeros((inst.n_days, inst.n_shifts), dtype=int)
+    order = rng.permutation(inst.n_employees)
+    for i, e in enumerate(order):
+        sub = single_employee_instance(inst, int(e), counts)
+        model, mv = build_model(sub)
+        share = max(0.2, (deadline - time.monotonic()) / (len(order) - i))
+        solver = _solver(share, workers, seed)
+        status = solver.Solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise RuntimeError(f"{inst.name}: employee {inst.staff[e].employee_id} has no "
+                               f"schedule meeting their rules (status {solver.StatusName(status)})")
+        row = extract_roster(solver, sub, mv)[0]
+        roster[e] = row
+        counts[np.flatnonzero(row >= 0), row[row >= 0]] += 1
+    return roster
+
+
 def _neighbourhood(inst: ShiftSchedulingInstance, roster: np.ndarray, n_cells: int,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Cells (employee, day) to free: whole rows of a few employees or a day window."""
+                   rng: np.random.Generator, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cells (employee, day) to free, about ``n_cells`` of them, of one of three kinds.
+
+    * cover: employees who could fill a badly covered (day, shift) — allowed there and
+      not on it — or who sit on an over-covered one, over the whole horizon;
+    * employees: random employees over the whole horizon (swaps between rows);
+    * window: every employee (or a random block) over a window around a bad day.
+    """
     n_e, n_d = inst.n_employees, inst.n_days
-    n_cells = int(np.clip(n_cells, min(n_d, 2 * n_d), n_e * n_d))
-    if rng.random() < 0.5:
-        k = max(2, min(n_e, n_cells // n_d))
+    n_cells = int(np.clip(n_cells, 2 * n_d, n_e * n_d))
+    k = max(2, min(n_e, n_cells // n_d))
+    kind = rng.random()
+    days = np.arange(n_d)
+    if kind < 0.4:
+        d, s, short = _bad_cell(inst, roster, rng)
+        if short:
+            pool = np.flatnonzero(allowed[:, d, s] & (roster[:, d] != s))
+        else:
+            pool = np.flatnonzero(roster[:, d] == s)
+        first = rng.choice(pool, size=min(len(pool), max(1, k // 2)), replace=False)
+        rest = rng.permutation(np.setdiff1d(np.arange(n_e), first))[:k - len(first)]
+        emps = np.concatenate([first, rest]).astype(int)
+    elif kind < 0.7:
         emps = rng.choice(n_e, size=k, replace=False)
-        days = np.arange(n_d)
     else:
-        length = int(min(n_d, max(7, rng.integers(7, 3 * 7 + 1))))
-        k = max(2, min(n_e, n_cells // length))
-        start = _bad_day(inst, roster, rng) - int(rng.integers(0, length))
+        k = n_e if rng.random() < 0.5 else max(2, min(n_e, n_cells // 7))
+        length = int(np.clip(n_cells // k, 3, n_d))
+        start = _bad_cell(inst, roster, rng)[0] - int(rng.integers(0, length))
         start = int(np.clip(start, 0, n_d - length))
         days = np.arange(start, start + length)
         emps = rng.choice(n_e, size=k, replace=False)
@@ -124,29 +190,34 @@ def _neighbourhood(inst: ShiftSchedulingInstance, roster: np.ndarray, n_cells: i
     return e_i.ravel(), d_i.ravel()
 
 
-def _bad_day(inst: ShiftSchedulingInstance, roster: np.ndarray, rng: np.random.Generator) -> int:
-    """A day drawn with probability proportional to its cover penalty (uniform if none)."""
+def _bad_cell(inst: ShiftSchedulingInstance, roster: np.ndarray,
+              rng: np.random.Generator) -> tuple[int, int, bool]:
+    """A (day, shift) drawn with probability ∝ its cover penalty, and whether it is short."""
     assigned = (roster[:, :, None] == np.arange(inst.n_shifts)).sum(axis=0)
     diff = assigned - inst.cover_required
-    cost = (inst.cover_under_weight * np.maximum(-diff, 0)
-            + inst.cover_over_weight * np.maximum(diff, 0)).sum(axis=1).astype(float)
+    under = inst.cover_under_weight * np.maximum(-diff, 0)
+    cost = (under + inst.cover_over_weight * np.maximum(diff, 0)).ravel().astype(float)
     if cost.sum() <= 0:
-        return int(rng.integers(0, inst.n_days))
-    return int(rng.choice(inst.n_days, p=cost / cost.sum()))
+        flat = int(rng.integers(0, cost.size))
+    else:
+        flat = int(rng.choice(cost.size, p=cost / cost.sum()))
+    d, s = divmod(flat, inst.n_shifts)
+    return d, s, bool(under.ravel()[flat] > 0)
 
 
 def lns(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
         state: SearchState, deadline: float, workers: int, seed: int,
-        progress: Progress | None = None, step_time_s: float = 2.0) -> SearchState:
+        progress: Progress | None = None, step_time_s: float = 0.5) -> SearchState:
     """Improve ``state`` in place by large-neighbourhood search until ``deadline``."""
     rng = np.random.default_rng(seed)
     fixer = _Fixer(model, mv)
     all_cells = tuple(a.ravel() for a in np.indices((inst.n_employees, inst.n_days)))
     fixer.set(all_cells, state.roster)
     n_cells = 4.0 * inst.n_days
+    allowed = inst.allowed()
     start = time.monotonic()
     while time.monotonic() < deadline - 0.05 and state.objective > state.best_bound:
-        cells = _neighbourhood(inst, state.roster, int(n_cells), rng)
+        cells = _neighbourhood(inst, state.roster, int(n_cells), rng, allowed)
         fixer.set(cells, None)
         fixer.hint(cells, state.roster)
         limit = min(step_time_s, deadline - time.monotonic())
@@ -163,7 +234,30 @@ def lns(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
                     if progress is not None:
                         progress(time.monotonic() - start, obj, state.best_bound)
                 state.roster, state.objective = roster, obj
-        n_cells *= 1.15 if status == cp_model.OPTIMAL else 0.85
+        n_cells *= 1.05 if status == cp_model.OPTIMAL else 0.7
         n_cells = float(np.clip(n_cells, 2 * inst.n_days, inst.n_employees * inst.n_days))
         fixer.set(cells, state.roster)
+    fixer.set(all_cells, None)  # leave the model as built
+    fixer.proto.solution_hint.vars.clear()
+    fixer.proto.solution_hint.values.clear()
+    return state
+
+
+def polish(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
+           state: SearchState, time_limit_s: float, workers: int, seed: int) -> SearchState:
+    """Full-model solve hinted with the incumbent (CP-SAT's own LNS takes over)."""
+    fixer = _Fixer(model, mv)
+    all_cells = tuple(a.ravel() for a in np.indices((inst.n_employees, inst.n_days)))
+    fixer.hint(all_cells, state.roster)
+    solver = _solver(time_limit_s, workers, seed)
+    status = solver.Solve(model)
+    fixer.proto.solution_hint.vars.clear()
+    fixer.proto.solution_hint.values.clear()
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        roster = extract_roster(solver, inst, mv)
+        obj = objective_components(inst, roster)["total"]
+        state.best_bound = max(state.best_bound, solver.BestObjectiveBound())
+        if obj < state.objective:
+            state.roster, state.objective = roster, obj
+            state.improvements += 1
     return state

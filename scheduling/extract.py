@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from scheduling.grid import interval_start, plan_tz
 from scheduling.model import SCALE, RosterModel
 from scheduling.soft import GOALS
+from scheduling.warmstart import Solution
 
 __all__ = ["extract_frames", "objective_components"]
 
@@ -25,33 +25,41 @@ def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _chosen(rm: RosterModel, solver: cp_model.CpSolver) -> dict:
-    """``{(a, d): (option, lunch start | None, [break starts])}`` of worked days."""
+def _chosen(rm: RosterModel, solution: Solution) -> dict:
+    """``{(a, d): (option, [(start minute, length, kind)])}`` of worked days.
+
+    The crew's lunch/break counts per start offset are dealt out to the crew's agents on
+    that shift type in agent order; windows are disjoint, so every deal is valid.
+    """
     out = {}
-    for (a, d), xs in rm.shifts.items():
-        picked = [o for o, v in xs if solver.boolean_value(v)]
-        if not picked:
-            continue
-        lunch = [t for t, v in rm.lunches[a, d].items() if solver.boolean_value(v)]
-        breaks = [t for starts in rm.breaks[a, d] for t, v in starts.items()
-                  if solver.boolean_value(v)]
-        out[a, d] = (picked[0], lunch[0] if lunch else None, sorted(breaks))
+    for g, (_, _, members) in enumerate(rm.crews):
+        for d in range(len(rm.problem.days)):
+            on = defaultdict(list)
+            for a in members:
+                for option, var in rm.shifts[a, d]:
+                    if solution.boolean_value(var):
+                        on[option].append(a)
+            for option, agents in on.items():
+                pieces = {a: [] for a in agents}
+                for kind, length, at in rm.pieces[g, d, option]:
+                    offsets = [off for off, var in at.items() for _ in range(solution.value(var))]
+                    for a, off in zip(agents, offsets):
+                        pieces[a].append((option.start_min + off, length, kind))
+                for a in agents:
+                    out[a, d] = (option, sorted(pieces[a]))
     return out
 
 
 def _shift_frames(rm: RosterModel, chosen: dict, tz) -> tuple[pd.DataFrame, pd.DataFrame]:
-    problem, rules = rm.problem, rm.problem.rules
+    problem = rm.problem
     rows, break_rows = [], []
-    for (a, d), (option, lunch, breaks) in sorted(chosen.items()):
+    for (a, d), (option, pieces) in sorted(chosen.items()):
         agent = problem.agents[a]
-        pieces = [(lunch, rules.lunch_min, "lunch", False)] if lunch is not None else []
-        pieces += [(t, rules.break_min, "break", True) for t in breaks]
-        pieces.sort()
-        for start, length, kind, paid in pieces:
+        for start, length, kind in pieces:
             break_rows.append((agent.agent_id, problem.days[d], kind,
                                interval_start(problem, d, start, tz),
-                               interval_start(problem, d, start + length, tz), paid))
-        text = "; ".join(f"{_hhmm(s)}-{_hhmm(s + n)} {k}" for s, n, k, _ in pieces)
+                               interval_start(problem, d, start + length, tz), kind != "lunch"))
+        text = "; ".join(f"{_hhmm(s)}-{_hhmm(s + n)} {k}" for s, n, k in pieces)
         rows.append((agent.agent_id, problem.days[d],
                      interval_start(problem, d, option.start_min, tz),
                      interval_start(problem, d, option.end_min, tz),
@@ -61,35 +69,29 @@ def _shift_frames(rm: RosterModel, chosen: dict, tz) -> tuple[pd.DataFrame, pd.D
 
 
 def _working(rm: RosterModel, chosen: dict) -> dict:
-    """``{(g, d, minute): [agent index]}`` of agents working (not on break) per interval."""
-    rules, step = rm.problem.rules, rm.problem.interval_min
-    group_of = {a: g for g, (_, members) in enumerate(rm.groups) for a in members}
+    """``{(skills, d, minute): [agent index]}`` of agents working (not on break)."""
+    step = rm.problem.interval_min
     out = defaultdict(list)
-    for (a, d), (option, lunch, breaks) in sorted(chosen.items()):
-        off = set()
-        if lunch is not None:
-            off.update(range(lunch, lunch + rules.lunch_min, step))
-        for t in breaks:
-            off.update(range(t, t + rules.break_min, step))
+    for (a, d), (option, pieces) in sorted(chosen.items()):
+        off = {m for start, length, _ in pieces for m in range(start, start + length, step)}
         for minute in range(option.start_min, option.end_min, step):
             if minute not in off:
-                out[group_of[a], d, minute].append(a)
+                out[rm.problem.agents[a].skills, d, minute].append(a)
     return out
 
 
-def _assign(rm: RosterModel, solver: cp_model.CpSolver, working: dict) -> list[tuple]:
+def _assign(rm: RosterModel, solution: Solution, working: dict) -> list[tuple]:
     """Split each group's working agents over skills as the allocation says.
 
     Agents keep the channel of their previous interval when the allocation allows it.
     """
     rows, previous = [], {}
-    for (g, d, minute) in sorted(working, key=lambda k: (k[1], k[2], k[0])):
-        skills, _ = rm.groups[g]
-        agents = working[g, d, minute]
+    for (skills, d, minute) in sorted(working, key=lambda k: (k[1], k[2], k[0])):
+        agents = working[skills, d, minute]
         if len(skills) == 1:
             quota = {skills[0][0]: len(agents)}
         else:
-            quota = {c: solver.value(rm.alloc[g, c, d, minute]) for c, _ in skills}
+            quota = {c: solution.value(rm.alloc[skills, c, d, minute]) for c, _ in skills}
         rest = []
         for a in agents:
             channel = previous.get((a, d, minute - rm.problem.interval_min))
@@ -120,15 +122,15 @@ def _coverage(rm: RosterModel, assigned: list[tuple], tz) -> pd.DataFrame:
         ["channel", "ds"], ignore_index=True)
 
 
-def _violations(rm: RosterModel, solver: cp_model.CpSolver, tz) -> pd.DataFrame:
+def _violations(rm: RosterModel, solution: Solution, tz) -> pd.DataFrame:
     rows = []
     for term in rm.soft:
         if not term.listed:
             continue
-        amount = sum(solver.value(v) * k for v, k in term.amount)
+        amount = sum(solution.value(v) * k for v, k in term.amount)
         if amount <= 1e-9:
             continue
-        penalty = sum(solver.value(v) * c for v, c in term.terms) / SCALE
+        penalty = sum(solution.value(v) * c for v, c in term.terms) / SCALE
         agent = rm.problem.agents[term.agent].agent_id if term.agent is not None else None
         day = rm.problem.days[term.day] if term.day is not None else None
         ds = interval_start(rm.problem, term.day, term.minute, tz) if term.minute is not None \
@@ -140,23 +142,23 @@ def _violations(rm: RosterModel, solver: cp_model.CpSolver, tz) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
 
 
-def objective_components(rm: RosterModel, solver: cp_model.CpSolver) -> dict[str, float]:
+def objective_components(rm: RosterModel, solution: Solution) -> dict[str, float]:
     """Objective points per soft goal; they sum to the objective value."""
     totals = dict.fromkeys(GOALS, 0)
     for term in rm.soft:
-        totals[term.goal] += sum(solver.value(v) * c for v, c in term.terms)
+        totals[term.goal] += sum(solution.value(v) * c for v, c in term.terms)
     return {goal: total / SCALE for goal, total in totals.items()}
 
 
-def extract_frames(rm: RosterModel, solver: cp_model.CpSolver) -> dict[str, pd.DataFrame]:
+def extract_frames(rm: RosterModel, solution: Solution) -> dict[str, pd.DataFrame]:
     """Roster, breaks, assignments, coverage and violations frames of the solution."""
     tz = plan_tz(rm.problem)
-    chosen = _chosen(rm, solver)
+    chosen = _chosen(rm, solution)
     roster, breaks = _shift_frames(rm, chosen, tz)
-    assigned = _assign(rm, solver, _working(rm, chosen))
+    assigned = _assign(rm, solution, _working(rm, chosen))
     ids = [agent.agent_id for agent in rm.problem.agents]
     assignments = pd.DataFrame(
         [(ids[a], interval_start(rm.problem, d, minute, tz), c) for a, d, minute, c in assigned],
         columns=["agent_id", "ds", "channel"]).sort_values(["agent_id", "ds"], ignore_index=True)
     return {"roster": roster, "breaks": breaks, "assignments": assignments,
-            "coverage": _coverage(rm, assigned, tz), "violations": _violations(rm, solver, tz)}
+            "coverage": _coverage(rm, assigned, tz), "violations": _violations(rm, solution, tz)}

@@ -24,6 +24,7 @@ class ShiftOption:
 
     ``lunch`` and each of ``breaks`` are ``(earliest, latest)`` start offsets in minutes from
     the shift start (inclusive, on the grid); ``paid_min`` excludes the unpaid lunch.
+    ``pieces(rules)`` lists ``(kind, earliest, latest, length_min)`` of lunch and breaks.
     """
 
     start_min: int
@@ -33,6 +34,11 @@ class ShiftOption:
     breaks: tuple[tuple[int, int], ...]
     late: bool
     night_min: int
+
+    def pieces(self, rules: ShiftRules) -> list[tuple[str, int, int, int]]:
+        """Lunch then breaks as ``(kind, earliest offset, latest offset, length_min)``."""
+        lunch = [("lunch", *self.lunch, rules.lunch_min)] if self.lunch else []
+        return lunch + [("break", lo, hi, rules.break_min) for lo, hi in self.breaks]
 
     @property
     def end_min(self) -> int:
@@ -54,18 +60,38 @@ def _night_minutes(start: int, end: int, costs: CostRates) -> int:
     return sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
 
 
-def _break_windows(length: int, paid: int, rules: ShiftRules, step: int) -> tuple:
-    count = rules.breaks_per_4h * (paid // 240) if rules.break_min else 0
+def _split(lo: int, end: int, count: int, rules: ShiftRules, step: int, length: int) -> list:
+    """``count`` break windows in equal blocks of ``[lo, end)``; a break ends by its block end."""
     windows = []
     for k in range(count):
-        block = length / count
-        lo = _ceil(k * block + rules.break_margin_h * 60, step)
-        hi = _floor((k + 1) * block - rules.break_margin_h * 60 - rules.break_min, step)
-        if lo > hi:
-            raise ValueError(f"break_margin_h leaves no room for break {k + 1} of {count} in a "
+        block_lo = lo + k * (end - lo) / count
+        block_hi = lo + (k + 1) * (end - lo) / count
+        first, last = _ceil(block_lo, step), _floor(block_hi - rules.break_min, step)
+        if first > last:
+            raise ValueError(f"break_margin_h leaves no room for the paid breaks of a "
                              f"{length / 60:g} h shift, got {rules.break_margin_h!r}")
-        windows.append((lo, hi))
-    return tuple(windows)
+        windows.append((first, last))
+    return windows
+
+
+def _break_windows(length: int, paid: int, lunch: tuple[int, int] | None, rules: ShiftRules,
+                   step: int) -> tuple:
+    """Paid-break windows: half before the lunch window, half after it, none overlapping.
+
+    Without lunch the shift (less ``break_margin_h`` at both ends) is cut into equal
+    blocks, one break per block. Disjoint windows let the model count breaks per shift type
+    instead of per agent without ever placing two pieces of one agent on top of each other.
+    """
+    count = rules.breaks_per_4h * (paid // 240) if rules.break_min else 0
+    margin = rules.break_margin_h * 60
+    if count == 0:
+        return ()
+    if lunch is None:
+        return tuple(_split(margin, length - margin, count, rules, step, length))
+    before = (count + 1) // 2
+    return tuple(_split(margin, lunch[0], before, rules, step, length)
+                 + _split(lunch[1] + rules.lunch_min, length - margin, count - before, rules,
+                          step, length))
 
 
 def contract_options(contract: Contract, rules: ShiftRules, costs: CostRates,
@@ -85,7 +111,7 @@ def contract_options(contract: Contract, rules: ShiftRules, costs: CostRates,
                                  f"{rules.lunch_window_h!r}")
             lunch = (lo, hi)
         paid = length - (rules.lunch_min if lunch else 0)
-        breaks = _break_windows(length, paid, rules, interval_min)
+        breaks = _break_windows(length, paid, lunch, rules, interval_min)
         for start in range(first, last - length + 1, rules.start_step_min):
             options.append(ShiftOption(start, length, paid, lunch, breaks,
                                        start + length > late_after,
@@ -135,19 +161,23 @@ def plan_tz(problem: RosterProblem):
     return getattr(ds.dt, "tz", None) if len(ds) else None
 
 
-def requirement_map(problem: RosterProblem) -> dict[tuple[str, int, int], int]:
-    """``{(channel, day index, minute of day): required}`` for requirement rows in the plan.
+def requirement_map(problem: RosterProblem) -> tuple[dict, dict]:
+    """``{(channel, day index, minute of day): required}`` for requirement rows in the plan,
+    and ``{key: weight}`` from the optional ``weight`` column (service-level impact of a
+    missing agent, default 1).
 
     Raises ``ValueError`` naming the row when a ``ds`` is off the interval grid or repeated.
     """
     req = problem.requirements
     if not len(req):
-        return {}
+        return {}, {}
     ds = pd.to_datetime(req["ds"])
     local = ds.dt.tz_localize(None) if ds.dt.tz is not None else ds
+    weights = req["weight"] if "weight" in req.columns else pd.Series(1.0, index=req.index)
     day_index = {day: d for d, day in enumerate(problem.days)}
     out: dict[tuple[str, int, int], int] = {}
-    for channel, stamp, required in zip(req["channel"], local, req["required"]):
+    impact: dict[tuple[str, int, int], float] = {}
+    for channel, stamp, required, weight in zip(req["channel"], local, req["required"], weights):
         d = day_index.get(stamp.date())
         if d is None:
             continue
@@ -159,7 +189,8 @@ def requirement_map(problem: RosterProblem) -> dict[tuple[str, int, int], int]:
         if key in out:
             raise ValueError(f"requirements has a repeated (channel, ds): ({channel}, {stamp})")
         out[key] = int(required)
-    return out
+        impact[key] = float(weight)
+    return out, impact
 
 
 def interval_start(problem: RosterProblem, d: int, minute: int, tz) -> pd.Timestamp:

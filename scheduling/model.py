@@ -1,12 +1,14 @@
 """CP-SAT roster model: variables, hard-rule families and the builder.
 
-Formulation (per agent ``a`` and day ``d``): a Boolean ``x[a,d,o]`` per shift option ``o``
-(at most one), Booleans for the lunch start and for each paid break's start at absolute
-minutes, linked to the chosen option's windows. The agent works interval ``t`` iff
-``sum_o covers(o,t) x - lunch covering t - breaks covering t`` is 1. Agents with the same
-skill set form a group; the group's working head count per interval is split over its
-skills by integer variables, so nobody is counted twice (aggregated formulation; individual
-assignments are recovered in :mod:`scheduling.extract`). Soft families live in
+Formulation: a Boolean ``x[a,d,o]`` per agent ``a``, day ``d`` and shift option ``o`` (at
+most one per day) carries every individual hard rule. Agents with the same skills and
+contract form a *crew*; ``n[g,d,o] = sum_a x[a,d,o]`` counts the crew's shifts of each type,
+and integer ``p[g,d,o,piece,offset]`` place the lunch and each paid break of those shifts
+inside their windows (``sum_offset p = n``). Piece windows are disjoint by construction
+(:mod:`scheduling.grid`), so any split of the counts over the agents is a valid individual
+placement (recovered in :mod:`scheduling.extract`). Working head counts per interval
+(on shift minus on lunch/break) of crews with the same skill set are split over the skills
+by integer variables, so nobody is counted twice. Soft families live in
 :mod:`scheduling.soft`; the objective is assembled once in :func:`build_model`.
 """
 
@@ -35,16 +37,21 @@ class RosterModel:
 
     problem: RosterProblem
     model: cp_model.CpModel
+    explain: bool = False
     shifts: dict = field(default_factory=dict)    # (a, d) -> [(ShiftOption, BoolVar)]
-    lunches: dict = field(default_factory=dict)   # (a, d) -> {abs start min: BoolVar}
-    breaks: dict = field(default_factory=dict)    # (a, d) -> [{abs start min: BoolVar}]
     works: dict = field(default_factory=dict)     # (a, d) -> BoolVar
-    groups: list = field(default_factory=list)    # [(skills, [agent index])]
-    alloc: dict = field(default_factory=dict)     # (g, channel, d, minute) -> IntVar
+    crews: list = field(default_factory=list)     # [(skills, contract, [agent index])]
+    counts: dict = field(default_factory=dict)    # (g, d) -> {ShiftOption: IntVar}
+    pieces: dict = field(default_factory=dict)    # (g, d, o) -> [(kind, len, {offset: IntVar})]
+    alloc: dict = field(default_factory=dict)     # (skills, channel, d, minute) -> IntVar
     required: dict = field(default_factory=dict)  # (channel, d, minute) -> int
+    impact: dict = field(default_factory=dict)    # (channel, d, minute) -> shortfall weight
     soft: list = field(default_factory=list)      # [SoftTerm]
     literals: dict = field(default_factory=dict)  # (a, family) -> BoolVar (explain mode)
-    explain: bool = False
+    balance: dict = field(default_factory=dict)   # (channel, d, minute) -> ([short], over)
+    anchors: dict = field(default_factory=dict)   # a -> (anchor, first start, {d: deviation})
+    derived: dict = field(default_factory=dict)   # var index -> (rule, operands), for hints
+    crew_work: dict = field(default_factory=dict)  # (skills, d, minute) -> (on, [away])
 
     def literal(self, a: int, family: str) -> cp_model.IntVar | None:
         """Enforcement literal of ``family`` for agent ``a`` (explain mode), else None."""
@@ -64,24 +71,23 @@ class RosterModel:
             constraint.only_enforce_if(lit)
 
 
-def add_shift_choice(rm: RosterModel, explain: bool) -> None:
-    """Variables: at most one shift per agent and day, lunch and break starts; availability."""
+def add_shift_choice(rm: RosterModel) -> None:
+    """At most one shift per agent and day; in explain mode availability as a rule."""
     problem, model = rm.problem, rm.model
     for a, agent in enumerate(problem.agents):
         contract = problem.contract_of(agent)
         options = contract_options(contract, problem.rules, problem.costs, problem.interval_min)
         for d, day in enumerate(problem.days):
             own = agent_day_options(problem, agent, day, options, respect_availability=True)
-            chosen = agent_day_options(problem, agent, day, options, not explain)
+            chosen = own if not rm.explain else options
             xs = [(o, model.new_bool_var(f"x[{agent.agent_id},{day},{o.start_min},{o.length_min}]"))
                   for o in chosen]
             rm.shifts[a, d] = xs
             work = model.new_bool_var(f"work[{agent.agent_id},{day}]")
             model.add(sum(v for _, v in xs) == work)
             rm.works[a, d] = work
-            if explain:
+            if rm.explain:
                 _add_availability(rm, a, day, xs, own)
-            _add_breaks(rm, a, d, xs)
 
 
 def _add_availability(rm: RosterModel, a: int, day, xs: list, own: list) -> None:
@@ -94,48 +100,40 @@ def _add_availability(rm: RosterModel, a: int, day, xs: list, own: list) -> None
             rm.enforce(rm.model.add(var == 0), a, "availability")
 
 
-def _add_breaks(rm: RosterModel, a: int, d: int, xs: list[tuple[ShiftOption, object]]) -> None:
-    """Lunch and paid breaks start inside the chosen shift's windows and never overlap."""
-    model, step = rm.model, rm.problem.interval_min
-    rules = rm.problem.rules
-    rm.lunches[a, d] = _windowed(model, xs, lambda o: o.lunch, step, f"lunch[{a},{d}]")
-    n_breaks = max((len(o.breaks) for o, _ in xs), default=0)
-    rm.breaks[a, d] = [
-        _windowed(model, xs, lambda o, k=k: o.breaks[k] if len(o.breaks) > k else None, step,
-                  f"break{k}[{a},{d}]") for k in range(n_breaks)]
-    occupancy = defaultdict(list)
-    for start, var in rm.lunches[a, d].items():
-        for t in range(start, start + rules.lunch_min, step):
-            occupancy[t].append(var)
-    for starts in rm.breaks[a, d]:
-        for start, var in starts.items():
-            for t in range(start, start + rules.break_min, step):
-                occupancy[t].append(var)
-    for t, vs in occupancy.items():
-        if len(vs) > 1:
-            model.add_at_most_one(vs)
+def add_crew_breaks(rm: RosterModel) -> None:
+    """Crew shift counts and the placement of their lunches and breaks inside the windows."""
+    problem, model = rm.problem, rm.model
+    by_crew = defaultdict(list)
+    for a, agent in enumerate(problem.agents):
+        by_crew[agent.skills, agent.contract].append(a)
+    rm.crews = [(skills, contract, members) for (skills, contract), members in by_crew.items()]
+    for g, (_, _, members) in enumerate(rm.crews):
+        for d in range(len(problem.days)):
+            xs_of = defaultdict(list)
+            for a in members:
+                for option, var in rm.shifts[a, d]:
+                    xs_of[option].append(var)
+            rm.counts[g, d] = {}
+            for option, xs in sorted(xs_of.items(), key=lambda kv: kv[0].start_min):
+                n = model.new_int_var(0, len(xs), f"n[{g},{d},{option.start_min},"
+                                                  f"{option.length_min}]")
+                model.add(n == sum(xs))
+                rm.counts[g, d][option] = n
+                rm.pieces[g, d, option] = _place_pieces(rm, n, len(xs), option,
+                                                        f"{g},{d},{option.start_min}")
 
 
-def _windowed(model: cp_model.CpModel, xs: list, window_of, step: int, name: str) -> dict:
-    """One Boolean per absolute start minute, exactly one iff the chosen shift has the window.
-
-    A start is allowed only if a chosen option supports it: ``start[t] -> OR(x[o])``.
-    """
-    supports = defaultdict(list)
-    having = []
-    for option, var in xs:
-        window = window_of(option)
-        if window is None:
-            continue
-        having.append(var)
-        for off in range(window[0], window[1] + 1, step):
-            supports[option.start_min + off].append(var)
-    starts = {t: model.new_bool_var(f"{name}@{t}") for t in sorted(supports)}
-    if having:
-        model.add(sum(starts.values()) == sum(having))
-    for t, var in starts.items():
-        model.add_bool_or(supports[t]).only_enforce_if(var)
-    return starts
+def _place_pieces(rm: RosterModel, n: cp_model.IntVar, upper: int, option: ShiftOption,
+                  tag: str) -> list:
+    """Integer counts of lunches/breaks per start offset; each piece sums to ``n``."""
+    placed = []
+    step = rm.problem.interval_min
+    for k, (kind, lo, hi, length) in enumerate(option.pieces(rm.problem.rules)):
+        at = {off: rm.model.new_int_var(0, upper, f"{kind}{k}[{tag},{off}]")
+              for off in range(lo, hi + 1, step)}
+        rm.model.add(sum(at.values()) == n)
+        placed.append((kind, length, at))
+    return placed
 
 
 def add_weekly_hours(rm: RosterModel) -> None:
@@ -183,9 +181,9 @@ def add_rest(rm: RosterModel) -> None:
         for d in range(len(rm.problem.days) - 1):
             today, tomorrow = rm.shifts[a, d], rm.shifts[a, d + 1]
             for end in sorted({o.end_min for o, _ in today}):
-                late = [v for o, v in today if o.end_min >= end]
                 early = [v for o, v in tomorrow if o.start_min + 1440 < end + rest]
                 if early:
+                    late = [v for o, v in today if o.end_min >= end]
                     rm.enforce(rm.model.add_at_most_one(late + early), a, "rest")
 
 
@@ -226,7 +224,8 @@ def build_model(problem: RosterProblem, explain: bool = False) -> RosterModel:
     from scheduling.soft import add_soft_goals, set_objective
 
     rm = RosterModel(problem, cp_model.CpModel(), explain=explain)
-    add_shift_choice(rm, explain)
+    add_shift_choice(rm)
+    add_crew_breaks(rm)
     add_weekly_hours(rm)
     add_max_days(rm)
     add_late_shifts(rm)

@@ -89,13 +89,14 @@ class RosterProblem:
     Parameters
     ----------
     requirements : frame ``channel, ds, required`` (int head count to cover; ``ds`` is the
-        interval start). Intervals or channels absent from it require 0.
+        interval start), optional ``weight`` (service-level impact of a missing agent,
+        multiplies the under-coverage penalty; default 1). Absent intervals require 0.
     agents, contracts, rules, weights : see the dataclasses.
     days : consecutive plan dates.
     interval_min : interval length in minutes (divides 60 and all shift/break lengths).
     costs : pay premiums for the cost term; ``holidays`` are public-holiday dates.
-    hint : optional previous roster (``agent_id, date, shift_start``) used as a solution
-        hint by weekday, so a stable week stays close to last week's roster.
+    hint : optional previous roster (``agent_id, shift_start``, e.g. last week's roster
+        frame); the first roster prefers the same weekday starts (stability).
     """
 
     requirements: pd.DataFrame
@@ -118,6 +119,15 @@ class RosterProblem:
         missing = {"channel", "ds", "required"} - set(self.requirements.columns)
         if missing:
             raise ValueError(f"requirements is missing columns {sorted(missing)}")
+        if self.hint is not None:
+            gone = {"agent_id", "shift_start"} - set(self.hint.columns)
+            if gone:
+                raise ValueError(f"hint is missing columns {sorted(gone)}")
+        if "weight" in self.requirements.columns:
+            weight = self.requirements["weight"]
+            bad = weight[~(weight >= 0)]
+            if len(bad):
+                raise ValueError(f"requirements.weight must be >= 0, got {bad.iloc[0]!r}")
         req = self.requirements["required"]
         if len(req) and (req.isna().any() or (req < 0).any()
                          or not (req.round() == req).all()):

@@ -49,28 +49,29 @@ def _points(weight: float, amount: float) -> int:
 def add_coverage(rm: RosterModel) -> None:
     """Per channel and interval: scheduled + short - surplus = required (soft both ways).
 
-    Under-coverage is convex piecewise linear (tiers of growing marginal weight); groups
-    of multi-skilled agents split their working head count over their skills.
+    Under-coverage is convex piecewise linear (tiers of growing marginal weight); crews of
+    multi-skilled agents with the same skill set split their working head count over the
+    skills by integer variables.
     """
     problem, model, w = rm.problem, rm.model, rm.problem.weights
-    rm.required = requirement_map(problem)
+    rm.required, rm.impact = requirement_map(problem)
     by_skills = defaultdict(list)
-    for a, agent in enumerate(problem.agents):
-        by_skills[agent.skills].append(a)
-    rm.groups = list(by_skills.items())
+    for g, (skills, _, _) in enumerate(rm.crews):
+        by_skills[skills].append(g)
     scheduled = defaultdict(list)
     capacity = defaultdict(int)
-    for g, (skills, members) in enumerate(rm.groups):
+    for skills, crews in by_skills.items():
+        size = sum(len(rm.crews[g][2]) for g in crews)
         for c, _ in skills:
-            capacity[c] += len(members)
-        for (d, minute), expr in _group_work(rm, members).items():
+            capacity[c] += size
+        for (d, minute), expr in _skill_set_work(rm, skills, crews).items():
             if len(skills) == 1:
                 scheduled[skills[0][0], d, minute].append(expr)
                 continue
             ys = []
             for c, priority in skills:
-                y = model.new_int_var(0, len(members), f"alloc[{g},{c},{d},{minute}]")
-                rm.alloc[g, c, d, minute] = y
+                y = model.new_int_var(0, size, f"alloc[{'+'.join(dict(skills))}>{c},{d},{minute}]")
+                rm.alloc[skills, c, d, minute] = y
                 scheduled[c, d, minute].append(y)
                 ys.append(y)
                 if priority > 1 and w.secondary_skill:
@@ -82,24 +83,46 @@ def add_coverage(rm: RosterModel) -> None:
         _add_interval_balance(rm, key, scheduled[key], capacity[key[0]])
 
 
-def _group_work(rm: RosterModel, members: list[int]) -> dict:
-    """``{(d, minute): linear expression}`` of the group's working head count."""
-    step, rules = rm.problem.interval_min, rm.problem.rules
-    parts = defaultdict(lambda: ([], []))
-    for a in members:
-        for d in range(len(rm.problem.days)):
-            for option, var in rm.shifts[a, d]:
-                for minute in range(option.start_min, option.end_min, step):
-                    parts[d, minute][0].append(var)
-                    parts[d, minute][1].append(1)
-            spans = [(rm.lunches[a, d], rules.lunch_min)]
-            spans += [(starts, rules.break_min) for starts in rm.breaks[a, d]]
-            for starts, length in spans:
-                for start, var in starts.items():
-                    for minute in range(start, start + length, step):
-                        parts[d, minute][0].append(var)
-                        parts[d, minute][1].append(-1)
-    return {key: cp_model.LinearExpr.weighted_sum(vs, cs) for key, (vs, cs) in parts.items()}
+def _skill_set_work(rm: RosterModel, skills: tuple, crews: list[int]) -> dict:
+    """``{(d, minute): linear expression}`` of the crews' working head count.
+
+    On shift minus on lunch or break, through sparse helper counts: ``on[t]`` follows
+    ``on[t - 1] + starts(t) - ends(t)`` and ``away[kind, t]`` counts pieces starting at ``t``.
+    """
+    model, step = rm.model, rm.problem.interval_min
+    out = {}
+    for d in range(len(rm.problem.days)):
+        delta = defaultdict(lambda: ([], []))
+        away = defaultdict(list)
+        size = 0
+        for g in crews:
+            size += len(rm.crews[g][2])
+            for option, n in rm.counts[g, d].items():
+                delta[option.start_min][0].append(n)
+                delta[option.start_min][1].append(1)
+                delta[option.end_min][0].append(n)
+                delta[option.end_min][1].append(-1)
+                for _, length, at in rm.pieces[g, d, option]:
+                    for off, var in at.items():
+                        away[length, option.start_min + off].append(var)
+        if not delta:
+            continue
+        starts = {}
+        for (length, t), vs in away.items():
+            starts[length, t] = model.new_int_var(0, size, f"away{length}[{d},{t}]")
+            model.add(starts[length, t] == sum(vs))
+            rm.derived[starts[length, t].index] = ("sum", vs)
+        previous = 0
+        for minute in range(min(delta), max(delta), step):
+            vs, cs = delta.get(minute, ([], []))
+            on = model.new_int_var(0, size, f"on[{d},{minute}]")
+            model.add(on == previous + cp_model.LinearExpr.weighted_sum(vs, cs))
+            rm.derived[on.index] = ("cumulative", (previous, vs, cs))
+            previous = on
+            off = [v for (length, t), v in starts.items() if t <= minute < t + length]
+            out[d, minute] = on - sum(off)
+            rm.crew_work[skills, d, minute] = (on, off)
+    return out
 
 
 def _add_interval_balance(rm: RosterModel, key: tuple, scheduled: list, capacity: int) -> None:
@@ -114,11 +137,13 @@ def _add_interval_balance(rm: RosterModel, key: tuple, scheduled: list, capacity
         if upper == 0:
             break
         seg = model.new_int_var(0, upper, f"short{k + 1}[{tag}]")
-        short_terms.append((seg, _points(w.under_coverage, w.under_coverage_growth ** k)))
+        short_terms.append((seg, _points(w.under_coverage * rm.impact.get(key, 1.0),
+                                         w.under_coverage_growth ** k)))
         short_amount.append((seg, 1.0))
     over = model.new_int_var(0, max(capacity - required, 0), f"over[{tag}]")
     short = sum(v for v, _ in short_amount)
     model.add(sum(scheduled) + short - over == required)
+    rm.balance[key] = ([v for v, _ in short_amount], over)
     if short_terms:
         rm.soft.append(SoftTerm("under_coverage", tuple(short_terms), tuple(short_amount),
                                 "agents", "under-coverage", None, channel, d, minute))
@@ -168,6 +193,7 @@ def add_fairness(rm: RosterModel) -> None:
             if problem.days[d].weekday() == 5 and rm.shifts[a, d] and rm.shifts[a, d + 1]:
                 both = model.new_bool_var(f"weekend[{agent.agent_id},{d}]")
                 model.add(both >= rm.works[a, d] + rm.works[a, d + 1] - 1)
+                rm.derived[both.index] = ("all", (rm.works[a, d], rm.works[a, d + 1]))
                 rm.soft.append(SoftTerm("fairness", ((both, _points(w.fairness, 1)),),
                                         ((both, 1.0),), "weekend", "works the whole weekend",
                                         a, None, d))
@@ -177,6 +203,7 @@ def add_fairness(rm: RosterModel) -> None:
             continue
         extra = [model.new_bool_var(f"late{k}[{agent.agent_id}]") for k in range(2, late_days + 1)]
         model.add(sum(late) <= 1 + sum(extra))
+        rm.derived.update({v.index: ("at_least", (late, k + 2)) for k, v in enumerate(extra)})
         for first, second in zip(extra, extra[1:]):
             model.add_implication(second, first)
         rm.soft.append(SoftTerm("fairness", tuple((v, _points(w.fairness, k + 1))
@@ -198,11 +225,13 @@ def add_stability(rm: RosterModel) -> None:
             continue
         top = max(starts)
         anchor = model.new_int_var(min(starts), top, f"anchor[{agent.agent_id}]")
+        rm.anchors[a] = (anchor, first, {})
         for d in days:
             xs = rm.shifts[a, d]
             start = sum(((o.start_min - first) // problem.rules.start_step_min) * v for o, v in xs)
             slack = top * (1 - rm.works[a, d])
             dev = model.new_int_var(0, top, f"dev[{agent.agent_id},{d}]")
+            rm.anchors[a][2][d] = dev
             model.add(dev >= start - anchor - slack)
             model.add(dev >= anchor - start - slack)
             rm.soft.append(SoftTerm("stability", ((dev, _points(w.stability, step_h)),),

@@ -4,7 +4,7 @@ Arrivals are a non-homogeneous Poisson process with a rate that is constant with
 interval. They are drawn by time change (Cinlar's method; Law, *Simulation Modeling and
 Analysis*, 5th ed., sec. 8.6.2): the points of a unit-rate Poisson process on
 ``[0, Lambda(T)]`` are mapped through the inverse of the cumulative rate
-``Lambda(t)``, which is piecewise linear, so no sorting is needed. Over-dispersion
+``Lambda(t)``, which is piecewise linear, in one compiled pass with no sorting. Over-dispersion
 multiplies each interval's expected volume by an independent gamma variable of mean 1 and
 coefficient of variation ``volume_cv`` (a gamma-Poisson, i.e. negative-binomial, count).
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
 from .config import CenterConfig, ChannelSim
@@ -24,49 +25,70 @@ class Contacts:
 
     Attributes
     ----------
-    arrival_s : arrival time in seconds from the start of the first interval, ``(n,)``.
-    handle_s : handle time in seconds before any concurrency stretch, ``(n,)``.
-    patience_s : patience in seconds (``inf`` = never abandons), ``(n,)``.
-    interval : index of the arrival interval, ``(n,)``.
-    offsets : channel ``c`` occupies ``[offsets[c], offsets[c + 1])``, ``(C + 1,)``.
+    table : ``(n, 4)`` rows of arrival time (s from the start of the first interval),
+        handle time (s, before any concurrency stretch), patience (s, ``inf`` = never
+        abandons) and arrival interval index (as float), the engine's contact table.
+    offsets : channel ``c`` occupies rows ``[offsets[c], offsets[c + 1])``, ``(C + 1,)``.
     """
 
-    arrival_s: np.ndarray
-    handle_s: np.ndarray
-    patience_s: np.ndarray
-    interval: np.ndarray
+    table: np.ndarray
     offsets: np.ndarray
 
 
-def poisson_arrivals(rng: np.random.Generator, volume: np.ndarray,
-                     interval_s: float) -> np.ndarray:
-    """Arrival times of a Poisson process with ``volume[i]`` expected arrivals in interval i.
+@nb.njit(cache=True, nogil=True)
+def _time_change(gaps, volume, interval_s, handle_unit, handle_scale, patience, table):
+    """Map cumulated unit-rate gaps through the inverse cumulative volume and write the
+    contact rows (one pass). Returns the number of contacts, or -1 if ``gaps`` ran out."""
+    k = 0
+    acc = 0.0
+    lo = 0.0
+    i = 0
+    n_int = volume.size
+    for g in gaps:
+        acc += g
+        while i < n_int and acc >= lo + volume[i]:
+            lo += volume[i]
+            i += 1
+        if i == n_int:
+            return k
+        table[k, 0] = (i + (acc - lo) / volume[i]) * interval_s
+        table[k, 1] = handle_unit[k] * handle_scale[i]
+        table[k, 2] = patience[k]
+        table[k, 3] = i
+        k += 1
+    return -1
+
+
+def channel_contacts(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarray,
+                     aht_s: np.ndarray, interval_s: float) -> np.ndarray:
+    """Contacts of one channel: Poisson arrivals with ``volume[i]`` expected in interval i.
 
     Parameters
     ----------
     rng : random generator.
+    ch : the channel (handle-time and patience distributions, over-dispersion).
     volume : expected arrivals per interval, shape ``(I,)``, >= 0.
+    aht_s : mean handle time in seconds per arrival interval, shape ``(I,)``.
     interval_s : interval length in seconds.
 
     Returns
     -------
-    Sorted arrival times in seconds from the start of interval 0, shape ``(n,)``.
+    Contact table ``(n, 4)`` (see :class:`Contacts`), sorted by arrival time.
     """
-    cum = np.concatenate(([0.0], np.cumsum(volume, dtype=float)))
-    total = cum[-1]
-    if total <= 0:
-        return np.empty(0)
-    # unit-rate Poisson points on [0, total]: cumulated exponentials, drawn in one block
-    # large enough with overwhelming probability, topped up in the rare other case
+    volume = np.ascontiguousarray(_dispersed(rng, ch, volume), dtype=float)
+    scale = np.ascontiguousarray(aht_s, dtype=float) / ch.handle_time.mean
+    total = float(volume.sum())
+    # enough unit-rate gaps with overwhelming probability; redrawn larger otherwise
     n_draw = int(total + 8.0 * np.sqrt(total) + 16)
-    pts = np.cumsum(rng.standard_exponential(n_draw))
-    while pts[-1] < total:
-        more = np.cumsum(rng.standard_exponential(n_draw)) + pts[-1]
-        pts = np.concatenate((pts, more))
-    pts = pts[: np.searchsorted(pts, total)]
-    idx = np.searchsorted(cum, pts, side="right") - 1
-    frac = (pts - cum[idx]) / np.asarray(volume, dtype=float)[idx]
-    return (idx + frac) * interval_s
+    while True:
+        gaps = rng.standard_exponential(n_draw)
+        handle_unit = ch.handle_time.sample(rng, n_draw)
+        table = np.empty((n_draw, 4))
+        n = _time_change(gaps, volume, float(interval_s), handle_unit, scale,
+                         _patience(rng, ch, n_draw), table)
+        if n >= 0:
+            return table[:n]
+        n_draw *= 2
 
 
 def draw_contacts(rng: np.random.Generator, config: CenterConfig, volume: np.ndarray,
@@ -84,15 +106,10 @@ def draw_contacts(rng: np.random.Generator, config: CenterConfig, volume: np.nda
     -------
     The replication's :class:`Contacts`.
     """
-    parts: list[tuple[np.ndarray, ...]] = []
-    for c, ch in enumerate(config.channels):
-        vol = _dispersed(rng, ch, volume[c])
-        t = poisson_arrivals(rng, vol, config.interval_s)
-        i = np.minimum((t // config.interval_s).astype(np.int64), volume.shape[1] - 1)
-        parts.append((t, _handle(rng, ch, aht_s[c], i), _patience(rng, ch, t.size), i))
-    sizes = [p[0].size for p in parts]
-    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    return Contacts(*(np.concatenate([p[k] for p in parts]) for k in range(4)), offsets)
+    parts = [channel_contacts(rng, ch, volume[c], aht_s[c], config.interval_s)
+             for c, ch in enumerate(config.channels)]
+    offsets = np.concatenate(([0], np.cumsum([p.shape[0] for p in parts]))).astype(np.int64)
+    return Contacts(parts[0] if len(parts) == 1 else np.concatenate(parts), offsets)
 
 
 def _dispersed(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarray) -> np.ndarray:
@@ -100,12 +117,6 @@ def _dispersed(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarray) -> 
         return volume
     shape = 1.0 / ch.volume_cv**2
     return volume * rng.gamma(shape, 1.0 / shape, volume.shape)
-
-
-def _handle(rng: np.random.Generator, ch: ChannelSim, aht_s: np.ndarray,
-            interval: np.ndarray) -> np.ndarray:
-    dist = ch.handle_time
-    return dist.sample(rng, interval.size) * (aht_s[interval] / dist.mean)
 
 
 def _patience(rng: np.random.Generator, ch: ChannelSim, n: int) -> np.ndarray:

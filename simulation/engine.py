@@ -19,23 +19,31 @@ channel; a contact starting as the m-th in hand has its handle time stretched by
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numba as nb
 import numpy as np
 
 NO_SKILL = 1_000_000  # rank of a channel the agent is not skilled in
-_JIT = dict(nogil=True, cache=True)
+_JIT = dict(nogil=True, cache=True, error_model="numpy")
+_INLINE = dict(_JIT, inline="always")
 
-# indices of the per-channel, per-interval counters in ``stats[k, c, i]``
+# indices of the per-channel, per-interval counters in ``stats[c, i, k]`` (the counters
+# of one interval share a cache line)
 OFFERED, ANSWERED, ABANDONED, WITHIN, WAIT_S, BUSY_S, UNANSWERED = range(7)
 N_STATS = 7
+# columns of the contact table ``cont[j]``: arrival (s), handle (s), patience (s), interval
+T, HANDLE, PATIENCE, INTERVAL = range(4)
+# columns of the agent tables: ``ag[a]`` (int) and ``agt[a]`` (float, seconds)
+ACTIVE, CHANNEL, ON_DUTY, PLAN = range(4)
+FREE_SINCE, LAST_T = range(2)
+# The event handlers are closures inside ``run_replication``: numba inlines closures before
+# typing, so the state arrays they share are not passed as arguments. Passing ~20 arrays to
+# separate jitted helpers made numba reference-count them on every call (atomic operations
+# took a third of the run time and the engine was 5x slower).
+# ``avail[c, :count[c]]`` lists the agents that could take a new contact of channel ``c``
+# now (``pos[a, c]`` is the agent's place in it, -1 if absent), so routing scans only them.
 
-# Agent state, one array per field (a namedtuple of arrays compiles to a numba tuple).
-AgentState = namedtuple("AgentState", "active cur_ch free_since on_duty last_t")
 
-
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _heap_push(ht, ha, size, t, a):
     i = size
     ht[i] = t
@@ -50,11 +58,8 @@ def _heap_push(ht, ha, size, t, a):
     return size + 1
 
 
-@nb.njit(**_JIT)
-def _heap_pop(ht, ha, size):
-    size -= 1
-    ht[0] = ht[size]
-    ha[0] = ha[size]
+@nb.njit(**_INLINE)
+def _sift_down(ht, ha, size):
     i = 0
     while True:
         left = 2 * i + 1
@@ -68,215 +73,229 @@ def _heap_pop(ht, ha, size):
         ht[m], ht[i] = ht[i], ht[m]
         ha[m], ha[i] = ha[i], ha[m]
         i = m
+
+
+@nb.njit(**_INLINE)
+def _heap_pop(ht, ha, size):
+    size -= 1
+    ht[0] = ht[size]
+    ha[0] = ha[size]
+    _sift_down(ht, ha, size)
     return size
 
 
-@nb.njit(**_JIT)
-def _pop_queue(c, t, head, nxt, arr_t, arr_p, arr_i, stats):
-    """Next waiting contact of channel ``c`` at time ``t`` (-1 if none); drops abandoned."""
-    j = head[c]
-    while j < nxt[c] and arr_t[j] + arr_p[j] < t:
-        stats[ABANDONED, c, arr_i[j]] += 1.0
-        j += 1
-    head[c] = j
-    if j < nxt[c]:
-        head[c] = j + 1
-        return j
-    return -1
+@nb.njit(**_INLINE)
+def _heap_replace_top(ht, ha, size, t, a):
+    ht[0] = t
+    ha[0] = a
+    _sift_down(ht, ha, size)
 
 
 @nb.njit(**_JIT)
-def _flush_busy(a, t, st, planned, conc, stats, cur_int):
-    """Add agent ``a``'s slot-weighted busy time since its last change to ``BUSY_S``."""
-    if st.on_duty[a] and st.active[a] > 0 and cur_int >= 0:
-        pc = planned[a, cur_int]
-        stats[BUSY_S, pc, cur_int] += st.active[a] / conc[st.cur_ch[a]] * (t - st.last_t[a])
-    st.last_t[a] = t
+def run_replication(cont, ch_lo, ch_hi, planned, rank, order, conc, stretch, answer_s,
+                    by_plan, interval_s, stats):
+    """Simulate one replication; accumulate counters into ``stats[C, I, N_STATS]``.
 
-
-@nb.njit(**_JIT)
-def _start(a, c, j, t, st, arr_t, arr_h, arr_i, conc, stretch, answer_s, stats, cur_int,
-           planned, ht, ha, size):
-    _flush_busy(a, t, st, planned, conc, stats, cur_int)
-    st.active[a] += 1
-    st.cur_ch[a] = c
-    wait = t - arr_t[j]
-    ia = arr_i[j]
-    stats[ANSWERED, c, ia] += 1.0
-    stats[WAIT_S, c, ia] += wait
-    if wait <= answer_s[c]:
-        stats[WITHIN, c, ia] += 1.0
-    return _heap_push(ht, ha, size, t + arr_h[j] * stretch[c, st.active[a] - 1], a)
-
-
-@nb.njit(**_JIT)
-def _pull(a, t, st, q, d, stats, cur_int, ht, ha, size):
-    """A free or partly free on-duty agent takes waiting work in routing order."""
-    head, nxt, arr_t, arr_h, arr_p, arr_i = q
-    planned, order, conc, stretch, answer_s, by_plan = d
-    if st.active[a] > 0:
-        c = st.cur_ch[a]
-        while st.active[a] < conc[c]:
-            j = _pop_queue(c, t, head, nxt, arr_t, arr_p, arr_i, stats)
-            if j < 0:
-                break
-            size = _start(a, c, j, t, st, arr_t, arr_h, arr_i, conc, stretch, answer_s,
-                          stats, cur_int, planned, ht, ha, size)
-        return size
-    p = planned[a, cur_int] if by_plan else -1
-    n_ch = order.shape[1]
-    for k in range(-1, n_ch):
-        c = p if k < 0 else order[a, k]
-        if c < 0 or (k >= 0 and c == p):
-            continue
-        j = _pop_queue(c, t, head, nxt, arr_t, arr_p, arr_i, stats)
-        if j < 0:
-            continue
-        size = _start(a, c, j, t, st, arr_t, arr_h, arr_i, conc, stretch, answer_s,
-                      stats, cur_int, planned, ht, ha, size)
-        while st.active[a] < conc[c]:
-            j = _pop_queue(c, t, head, nxt, arr_t, arr_p, arr_i, stats)
-            if j < 0:
-                break
-            size = _start(a, c, j, t, st, arr_t, arr_h, arr_i, conc, stretch, answer_s,
-                          stats, cur_int, planned, ht, ha, size)
-        return size
-    return size
-
-
-@nb.njit(**_JIT)
-def _choose_agent(c, st, planned, rank, conc, cur_int, by_plan):
-    """Eligible agent for a new contact of channel ``c`` (-1 if none)."""
-    best = -1
-    best_tier = 0
-    best_act = 0
-    best_free = 0.0
-    for a in range(rank.shape[0]):
-        if not st.on_duty[a]:
-            continue
-        act = st.active[a]
-        if act > 0 and (st.cur_ch[a] != c or act >= conc[c]):
-            continue
-        p = planned[a, cur_int]
-        r = rank[a, c]
-        if r >= NO_SKILL and p != c:
-            continue
-        if by_plan:
-            tier = 0 if p == c else 1 + r
-        else:
-            tier = r if r < NO_SKILL else 0
-        if (best < 0 or tier < best_tier or (tier == best_tier and (
-                act < best_act or (act == best_act and st.free_since[a] < best_free)))):
-            best, best_tier, best_act, best_free = a, tier, act, st.free_since[a]
-    return best
-
-
-@nb.njit(**_JIT)
-def _boundary(b, t, st, q, d, stats, cur_int, ht, ha, size):
-    """Interval ``b`` starts at ``t``: agents come on or go off duty, then pull work."""
-    planned, order, conc = d[0], d[1], d[2]
-    n_int = planned.shape[1]
-    for a in range(planned.shape[0]):
-        _flush_busy(a, t, st, planned, conc, stats, cur_int)
-        newp = planned[a, b] if b < n_int else -1
-        was = st.on_duty[a]
-        st.on_duty[a] = newp >= 0
-        if st.on_duty[a] and not was and st.active[a] == 0:
-            st.free_since[a] = t
-    cur_int = min(b, n_int - 1)
-    for a in range(planned.shape[0]):
-        if st.on_duty[a] and (st.active[a] == 0 or st.active[a] < conc[st.cur_ch[a]]):
-            size = _pull(a, t, st, q, d, stats, cur_int, ht, ha, size)
-    return size
-
-
-@nb.njit(**_JIT)
-def _arrival(c, t, st, q, d, rank, stats, cur_int, ht, ha, size):
-    """Contact ``nxt[c]`` arrives: served at once if the queue is empty and an agent is free."""
-    head, nxt, arr_t, arr_h, arr_p, arr_i = q
-    planned, order, conc, stretch, answer_s, by_plan = d
-    j = nxt[c]
-    stats[OFFERED, c, arr_i[j]] += 1.0
-    h = head[c]
-    while h < j and arr_t[h] + arr_p[h] < t:
-        stats[ABANDONED, c, arr_i[h]] += 1.0
-        h += 1
-    head[c] = h
-    nxt[c] = j + 1
-    if h == j:  # queue empty: by construction no free eligible agent is waiting otherwise
-        a = _choose_agent(c, st, planned, rank, conc, cur_int, by_plan)
-        if a >= 0:
-            head[c] = j + 1
-            size = _start(a, c, j, t, st, arr_t, arr_h, arr_i, conc, stretch, answer_s,
-                          stats, cur_int, planned, ht, ha, size)
-    return size
-
-
-@nb.njit(**_JIT)
-def run_replication(arr_t, arr_h, arr_p, arr_i, ch_lo, ch_hi, planned, rank, order, conc,
-                    stretch, answer_s, by_plan, interval_s, stats):
-    """Simulate one replication; accumulate counters into ``stats[N_STATS, C, I]``.
-
-    ``arr_*`` hold arrival time (s from the first interval start), base handle time (s),
-    patience (s, ``inf`` = never abandons) and arrival interval; channel ``c`` occupies
-    ``[ch_lo[c], ch_hi[c])`` sorted by time. ``planned[a, i]`` is the channel agent ``a``
-    works in interval ``i`` (-1 = not working), ``rank[a, c]`` the skill priority
-    (``NO_SKILL`` if none) and ``order[a]`` the agent's skills in pull order.
+    ``cont[j]`` holds arrival time (s from the first interval start), base handle time
+    (s), patience (s, ``inf`` = never abandons) and arrival interval; channel ``c`` rows
+    are ``[ch_lo[c], ch_hi[c])`` sorted by time. ``planned[a, i]`` is the channel agent
+    ``a`` works in interval ``i`` (-1 = not working), ``rank[a, c]`` the skill priority
+    (``NO_SKILL`` if none) and ``order[a]`` the agent's skills in pull order (-1 pad).
     """
     n_ag, n_int = planned.shape
     n_ch = ch_lo.shape[0]
-    st = AgentState(np.zeros(n_ag, np.int64), np.full(n_ag, -1, np.int64),
-                    np.zeros(n_ag), np.zeros(n_ag, np.bool_), np.zeros(n_ag))
+    ag = np.zeros((n_ag, 4), np.int64)
+    ag[:, CHANNEL] = -1
+    ag[:, PLAN] = -1
+    agt = np.zeros((n_ag, 2))
+    avail = np.empty((n_ch, n_ag), np.int64)
+    count = np.zeros(n_ch, np.int64)
+    pos = np.full((n_ag, n_ch), -1, np.int64)
     cap = n_ag * max(1, conc.max()) + 1
     ht = np.empty(cap)
     ha = np.empty(cap, np.int64)
-    head = ch_lo.copy()
-    nxt = ch_lo.copy()
-    q = (head, nxt, arr_t, arr_h, arr_p, arr_i)
-    d = (planned, order, conc, stretch, answer_s, by_plan)
-    size = 0
-    cur_int = -1
+    qp = np.empty((2, n_ch), np.int64)  # first unresolved contact, next to arrive
+    qp[0] = ch_lo
+    qp[1] = ch_lo
+    sc = np.zeros(3, np.int64)  # heap size, current interval, 1 = heap top is a free slot
+    sc[1] = -1
+
+    def flush(a, t):
+        """Add agent ``a``'s slot-weighted busy time since its last change."""
+        if ag[a, ON_DUTY] == 1 and ag[a, ACTIVE] > 0 and sc[1] >= 0:
+            stats[ag[a, PLAN], sc[1], BUSY_S] += (
+                ag[a, ACTIVE] / conc[ag[a, CHANNEL]] * (t - agt[a, LAST_T]))
+        agt[a, LAST_T] = t
+
+    def refresh(a):
+        """Recompute agent ``a``'s membership of every channel's available list."""
+        act = ag[a, ACTIVE]
+        for c in range(n_ch):
+            want = ag[a, ON_DUTY] == 1 and (rank[a, c] < NO_SKILL or ag[a, PLAN] == c) and (
+                act == 0 or (ag[a, CHANNEL] == c and act < conc[c]))
+            k = pos[a, c]
+            if want and k < 0:
+                pos[a, c] = count[c]
+                avail[c, count[c]] = a
+                count[c] += 1
+            elif not want and k >= 0:
+                last = avail[c, count[c] - 1]
+                avail[c, k] = last
+                pos[last, c] = k
+                count[c] -= 1
+                pos[a, c] = -1
+
+    def pop_queue(c, t):
+        """Next waiting contact of channel ``c`` (-1 if none), counting abandonments."""
+        j = qp[0, c]
+        while j < qp[1, c] and cont[j, T] + cont[j, PATIENCE] < t:
+            stats[c, int(cont[j, INTERVAL]), ABANDONED] += 1.0
+            j += 1
+        qp[0, c] = j
+        if j < qp[1, c]:
+            qp[0, c] = j + 1
+            return j
+        return -1
+
+    def choose(c):
+        """Available agent for a new contact of channel ``c`` (-1 if none): best tier,
+        then fewest contacts in hand, then longest idle, then lowest index."""
+        best, best_tier, best_act, best_free = -1, 0, 0, 0.0
+        for k in range(count[c]):
+            a = avail[c, k]
+            act = ag[a, ACTIVE]
+            r = rank[a, c]
+            if by_plan:
+                tier = 0 if ag[a, PLAN] == c else 1 + r
+            else:
+                tier = r if r < NO_SKILL else 0
+            free = agt[a, FREE_SINCE]
+            if (best < 0 or tier < best_tier or (tier == best_tier and (
+                    act < best_act or (act == best_act and (
+                        free < best_free or (free == best_free and a < best)))))):
+                best, best_tier, best_act, best_free = a, tier, act, free
+        return best
+
+    def start(a, c, j, t):
+        """Agent ``a`` starts contact ``j`` of channel ``c``: record the wait, push the end.
+        The caller refreshes the agent's availability afterwards."""
+        flush(a, t)
+        ag[a, ACTIVE] += 1
+        ag[a, CHANNEL] = c
+        wait = t - cont[j, T]
+        ia = int(cont[j, INTERVAL])
+        stats[c, ia, ANSWERED] += 1.0
+        stats[c, ia, WAIT_S] += wait
+        if wait <= answer_s[c]:
+            stats[c, ia, WITHIN] += 1.0
+        end = t + cont[j, HANDLE] * stretch[c, ag[a, ACTIVE] - 1]
+        if sc[2] == 1:  # reuse the slot of the contact that just ended: one sift, not two
+            _heap_replace_top(ht, ha, sc[0], end, a)
+            sc[2] = 0
+        else:
+            sc[0] = _heap_push(ht, ha, sc[0], end, a)
+
+    def pull(a, t):
+        """A free or partly free on-duty agent takes waiting work: its current chat channel
+        while it has room, else its planned channel (``planned`` routing), then skills."""
+        p = ag[a, PLAN] if by_plan else -1
+        first = -2 if ag[a, ACTIVE] > 0 else -1
+        last = -1 if ag[a, ACTIVE] > 0 else order.shape[1]
+        for k in range(first, last):
+            c = ag[a, CHANNEL] if k == -2 else (p if k == -1 else order[a, k])
+            if c < 0 or (k >= 0 and c == p):
+                continue
+            took = False
+            while ag[a, ACTIVE] < conc[c] and (ag[a, ACTIVE] == 0 or ag[a, CHANNEL] == c):
+                j = pop_queue(c, t)
+                if j < 0:
+                    break
+                took = True
+                start(a, c, j, t)
+            if took:
+                break
+
+    def boundary(b, t):
+        """Interval ``b`` starts: agents come on or go off duty, then pull work."""
+        for a in range(n_ag):
+            flush(a, t)
+            ag[a, PLAN] = planned[a, b] if b < n_int else -1
+            on = ag[a, PLAN] >= 0
+            if on and ag[a, ON_DUTY] == 0 and ag[a, ACTIVE] == 0:
+                agt[a, FREE_SINCE] = t
+            ag[a, ON_DUTY] = 1 if on else 0
+        sc[1] = min(b, n_int - 1)
+        for a in range(n_ag):
+            refresh(a)
+        for a in range(n_ag):
+            if ag[a, ON_DUTY] == 1 and (ag[a, ACTIVE] == 0 or
+                                        ag[a, ACTIVE] < conc[ag[a, CHANNEL]]):
+                pull(a, t)
+                refresh(a)
+
+    def complete(t):
+        """The earliest contact in service ends; its agent pulls more work if on duty."""
+        a = ha[0]
+        sc[2] = 1
+        flush(a, t)
+        ag[a, ACTIVE] -= 1
+        if ag[a, ACTIVE] == 0:
+            ag[a, CHANNEL] = -1
+            agt[a, FREE_SINCE] = t
+        if ag[a, ON_DUTY] == 1:
+            pull(a, t)
+        refresh(a)
+        if sc[2] == 1:
+            sc[0] = _heap_pop(ht, ha, sc[0])
+            sc[2] = 0
+
+    def arrive(c, t):
+        """Contact ``qp[1, c]`` arrives: served at once if its queue is empty and an agent
+        is available (if the queue is not empty no eligible agent is, by construction)."""
+        j = qp[1, c]
+        stats[c, int(cont[j, INTERVAL]), OFFERED] += 1.0
+        h = qp[0, c]
+        while h < j and cont[h, T] + cont[h, PATIENCE] < t:
+            stats[c, int(cont[h, INTERVAL]), ABANDONED] += 1.0
+            h += 1
+        qp[0, c] = h
+        qp[1, c] = j + 1
+        if h == j:
+            a = choose(c)
+            if a >= 0:
+                qp[0, c] = j + 1
+                start(a, c, j, t)
+                refresh(a)
+
     b = 0
     while True:
-        ta = np.inf
-        ca = -1
+        ta, ca = np.inf, -1
         for c in range(n_ch):
-            if nxt[c] < ch_hi[c] and arr_t[nxt[c]] < ta:
-                ta = arr_t[nxt[c]]
-                ca = c
+            if qp[1, c] < ch_hi[c] and cont[qp[1, c], T] < ta:
+                ta, ca = cont[qp[1, c], T], c
         tb = b * interval_s if b <= n_int else np.inf
-        tc = ht[0] if size > 0 else np.inf
+        tc = ht[0] if sc[0] > 0 else np.inf
         if tb <= tc and tb <= ta:
             if tb == np.inf:
                 break
-            size = _boundary(b, tb, st, q, d, stats, cur_int, ht, ha, size)
-            cur_int = min(b, n_int - 1)
+            boundary(b, tb)
             b += 1
         elif tc <= ta:
-            a = ha[0]
-            size = _heap_pop(ht, ha, size)
-            _flush_busy(a, tc, st, planned, conc, stats, cur_int)
-            st.active[a] -= 1
-            if st.active[a] == 0:
-                st.cur_ch[a] = -1
-                st.free_since[a] = tc
-            if st.on_duty[a]:
-                size = _pull(a, tc, st, q, d, stats, cur_int, ht, ha, size)
+            complete(tc)
         else:
-            size = _arrival(ca, ta, st, q, d, rank, stats, cur_int, ht, ha, size)
+            arrive(ca, ta)
     for c in range(n_ch):  # contacts still waiting when the center has closed for good
-        for j in range(head[c], nxt[c]):
-            k = ABANDONED if arr_p[j] < np.inf else UNANSWERED
-            stats[k, c, arr_i[j]] += 1.0
+        for j in range(qp[0, c], qp[1, c]):
+            k = ABANDONED if cont[j, PATIENCE] < np.inf else UNANSWERED
+            stats[c, int(cont[j, INTERVAL]), k] += 1.0
 
 
-@nb.njit(parallel=True, nogil=True, cache=True)
-def run_batch(arr_t, arr_h, arr_p, arr_i, ch_off, planned, rank, order, conc, stretch,
-              answer_s, by_plan, interval_s, stats):
-    """Run replications in parallel (``prange``); replication ``r`` channel ``c`` arrivals
-    are ``[ch_off[r, c], ch_off[r, c + 1])``, agents ``planned[r]``, output ``stats[r]``."""
+@nb.njit(parallel=True, nogil=True, cache=True, error_model="numpy")
+def run_batch(cont, ch_off, planned, rank, order, conc, stretch, answer_s, by_plan,
+              interval_s, stats):
+    """Run replications in parallel (``prange``); replication ``r`` channel ``c`` contacts
+    are rows ``[ch_off[r, c], ch_off[r, c + 1])``, agents ``planned[r]``, output ``stats[r]``."""
     n_ch = rank.shape[1]
     for r in nb.prange(ch_off.shape[0]):
-        run_replication(arr_t, arr_h, arr_p, arr_i, ch_off[r, :n_ch], ch_off[r, 1:],
-                        planned[r], rank, order, conc, stretch, answer_s, by_plan,
-                        interval_s, stats[r])
+        run_replication(cont, ch_off[r, :n_ch], ch_off[r, 1:], planned[r], rank, order, conc,
+                        stretch, answer_s, by_plan, interval_s, stats[r])

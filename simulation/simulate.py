@@ -168,22 +168,21 @@ def run(grid: Grid, planned: np.ndarray, rank: np.ndarray, order: np.ndarray,
     plan = np.ascontiguousarray(np.stack(plans), dtype=np.int64)
     starts = np.cumsum([0] + [k.offsets[-1] for k in contacts[:-1]])
     ch_off = np.stack([k.offsets + s for k, s in zip(contacts, starts)]).astype(np.int64)
-    arrays = [np.concatenate([getattr(k, f) for k in contacts]) for f in
-              ("arrival_s", "handle_s", "patience_s", "interval")]
+    cont = contacts[0].table if len(contacts) == 1 else np.concatenate(
+        [k.table for k in contacts])
     n_ch, n_int = grid.volume.shape
-    stats = np.zeros((replications, N_STATS, n_ch, n_int))
+    stats = np.zeros((replications, n_ch, n_int, N_STATS))
     conc = np.array([c.concurrency for c in config.channels], np.int64)
     stretch = np.ones((n_ch, int(conc.max())))
     for c, ch in enumerate(config.channels):
         stretch[c, : ch.concurrency] = ch.concurrency_aht_factor
     answer = np.array([c.answer_s for c in config.channels], float)
-    run_batch(arrays[0].astype(float), arrays[1].astype(float), arrays[2].astype(float),
-              arrays[3].astype(np.int64), ch_off, plan, rank, order, conc, stretch, answer,
+    run_batch(cont, ch_off, plan, rank, order, conc, stretch, answer,
               config.routing == "planned", config.interval_s, stats)
     onehot = plan[:, :, :, None] == np.arange(n_ch)[None, None, None, :]
     agents = onehot.sum(axis=1).transpose(0, 2, 1).astype(float)
-    return build_result(stats, agents * config.interval_s, agents, grid.ds, config,
-                        seed if isinstance(seed, (int, np.integer)) else None)
+    return build_result(stats.transpose(0, 3, 1, 2), agents * config.interval_s, agents,
+                        grid.ds, config, seed if isinstance(seed, (int, np.integer)) else None)
 
 
 def simulate_roster(demand: pd.DataFrame, assignments: pd.DataFrame,

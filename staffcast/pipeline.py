@@ -283,11 +283,23 @@ def run_simulation(
 # --------------------------------------------------------------------------- cost and KPIs
 
 
-def paid_timeline(assignments: pd.DataFrame, breaks: pd.DataFrame) -> pd.DataFrame:
-    """One row per paid agent-interval: worked intervals and paid breaks."""
+def paid_timeline(assignments: pd.DataFrame, breaks: pd.DataFrame, interval_min: int) -> pd.DataFrame:
+    """One row per paid agent-interval: worked intervals and paid breaks (lunch is unpaid)."""
     work = assignments[["agent_id", "ds", "channel"]].assign(state="work")
-    paid_breaks = breaks.loc[breaks["paid"], ["agent_id", "ds"]].assign(state="break", channel=None)
-    return pd.concat([work, paid_breaks], ignore_index=True).sort_values(["agent_id", "ds"], ignore_index=True)
+    paid = breaks[breaks["paid"]]
+    step = pd.Timedelta(minutes=interval_min)
+    counts = ((paid["end"] - paid["start"]) / step).round().astype(int).to_numpy()
+    offsets = np.concatenate([np.arange(n) for n in counts]) if len(counts) else np.zeros(0, int)
+    paid_breaks = pd.DataFrame(
+        {
+            "agent_id": paid["agent_id"].repeat(counts).to_numpy(),
+            "ds": paid["start"].repeat(counts).reset_index(drop=True) + offsets * step,
+            "state": "break",
+            "channel": None,
+        }
+    )
+    timeline = pd.concat([work, paid_breaks], ignore_index=True)
+    return timeline.sort_values(["agent_id", "ds"], ignore_index=True)
 
 
 def run_cost(scenario: Scenario, timeline: pd.DataFrame, agents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -392,7 +404,7 @@ def build_plan(
         "simulation", lambda: run_simulation(scenario, forecast, roster.assignments, agents, replications)
     )
     cost_agent, cost_channel = timed(
-        "cost", lambda: run_cost(scenario, paid_timeline(roster.assignments, roster.breaks), agents)
+        "cost", lambda: run_cost(scenario, paid_timeline(roster.assignments, roster.breaks, scenario.interval_min), agents)
     )
     kpis = channel_kpis(scenario, requirements, roster.coverage, simulated.summary, cost_channel)
     frames = {

@@ -3,11 +3,11 @@
 References
 ----------
 * A. K. Erlang (1917); recursion B(0) = 1, B(n) = A B(n-1) / (n + A B(n-1)),
-  e.g. Cooper, *Introduction to Queueing Theory*, 2nd ed. (1981), sec. 3.
+  e.g. Cooper, *Introduction to Queueing Theory*, 2nd ed. (1981).
 * Erlang C from Erlang B: C(n, A) = n B / (n - A (1 - B)) for n > A;
   service level SL(t) = 1 - C exp(-(n - A) t / AHT); ASA = C AHT / (n - A)
   (Gans, Koole & Mandelbaum, "Telephone call centers: tutorial, review, and research
-  prospects", MSOM 5(2), 2003, sec. 4.1).
+  prospects", MSOM 5(2), 2003).
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def history(weeks: int = 10, seed: int = 0) -> pd.DataFrame:
     hour = ds.hour + ds.minute / 60
     open_ = (hour >= 9) & (hour < 18)
     shape = np.where(open_, 1 + 0.5 * np.sin((hour - 9) / 9 * np.pi), 0.0)
-    weekday = np.where(ds.dayofweek >= 5, 0.6, 1.0)
+    weekday = np.where(ds.day_of_week >= 5, 0.6, 1.0)
     frames = []
     for channel, scale, aht in (("phone", 30, 240.0), ("email", 8, 420.0)):
         volume = rng.poisson(scale * shape * weekday)

@@ -1,0 +1,32 @@
+"""Scheduling stage: CP-SAT rosters that cover interval requirements per skill.
+
+Given the head count to cover per channel and interval (from staffing), agents with
+skills, contracts, availability and time off, and the center's shift rules, build for each
+agent and day either a day off or one shift with its lunch and paid breaks placed, and for
+multi-skilled agents the skill served in every working interval. Hard rules (contract
+hours and days, rest, consecutive days, availability, time off, break windows, opening
+hours) always hold; under-coverage (convex), over-coverage, labor cost, preferences,
+fairness and stability are weighted soft goals. The result carries the roster, the
+assignments, coverage against requirement, the broken soft goals, the objective by
+component, the solver's best bound and the gap. Conflicting hard rules raise
+:class:`RosterInfeasibleError` naming the rules and agents.
+"""
+
+from scheduling.config import Contract, CostRates, RosterWeights, ShiftRules
+from scheduling.explain import RosterInfeasibleError
+from scheduling.problem import RosterAgent, RosterProblem
+from scheduling.solve import ProgressPoint, RosterNotFoundError, RosterResult, build_and_solve
+
+__all__ = [
+    "ShiftRules",
+    "Contract",
+    "CostRates",
+    "RosterAgent",
+    "RosterWeights",
+    "RosterProblem",
+    "RosterResult",
+    "ProgressPoint",
+    "RosterInfeasibleError",
+    "RosterNotFoundError",
+    "build_and_solve",
+]

@@ -1,0 +1,172 @@
+"""Solve a built roster model and package the result; :func:`build_and_solve` ties it up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from scheduling.explain import RosterInfeasibleError, explain_core, precheck
+from scheduling.extract import extract_frames, objective_components
+from scheduling.model import SCALE, RosterModel, build_model
+from scheduling.problem import RosterProblem
+from scheduling.warmstart import Solution, greedy_solution
+
+__all__ = ["ProgressPoint", "RosterResult", "RosterNotFoundError", "solve_model",
+           "build_and_solve"]
+
+
+class RosterNotFoundError(RuntimeError):
+    """The time limit passed before the solver found any roster."""
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """One improving solution: objective and best bound (points) at ``wall_s`` seconds."""
+
+    objective: float
+    best_bound: float
+    wall_s: float
+
+
+@dataclass(frozen=True, eq=False)
+class RosterResult:
+    """Solved roster and its quality.
+
+    ``status`` is ``"OPTIMAL"`` or ``"FEASIBLE"``; ``gap`` is
+    ``(objective - best_bound) / max(|objective|, 1)``; ``progress`` has columns
+    ``wall_s, objective, best_bound`` (one row per improving solution).
+    """
+
+    roster: pd.DataFrame
+    assignments: pd.DataFrame
+    coverage: pd.DataFrame
+    violations: pd.DataFrame
+    breaks: pd.DataFrame
+    status: str
+    objective: float
+    objective_components: dict[str, float]
+    best_bound: float
+    gap: float
+    wall_s: float
+    progress: pd.DataFrame = field(repr=False)
+
+
+class _ProgressRecorder(cp_model.CpSolverSolutionCallback):
+    """Records objective and bound at each improving solution and forwards them."""
+
+    def __init__(self, progress: Callable[[ProgressPoint], None] | None, started: float):
+        super().__init__()
+        self._progress, self._started = progress, started
+        self.points: list[ProgressPoint] = []
+
+    def on_solution_callback(self) -> None:
+        self.report(self.objective_value / SCALE, self.best_objective_bound / SCALE)
+
+    def report(self, objective: float, bound: float) -> None:
+        """Record and forward one point (only improving objectives)."""
+        if self.points and objective >= self.points[-1].objective:
+            return
+        point = ProgressPoint(objective, bound, time.perf_counter() - self._started)
+        self.points.append(point)
+        if self._progress is not None:
+            self._progress(point)
+
+
+def _check_solver_args(time_limit_s: float, workers: int) -> None:
+    if not time_limit_s > 0:
+        raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers!r}")
+
+
+def _hint(rm: RosterModel, solution: Solution) -> None:
+    model = rm.model
+    model.clear_hints()
+    for index, value in enumerate(solution.values):
+        model.add_hint(model.get_int_var_from_proto_index(index), int(value))
+
+
+def _configure(solver: cp_model.CpSolver, time_limit_s: float, workers: int, seed: int) -> None:
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    # probing costs many seconds of presolve on week-size models for little gain here
+    solver.parameters.cp_model_probing_level = 0
+
+
+def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
+                progress: Callable[[ProgressPoint], None] | None = None,
+                started: float | None = None) -> RosterResult:
+    """Warm-start, solve ``rm`` (limits via ``solver.parameters``) and extract the roster.
+
+    A greedy roster (:mod:`scheduling.warmstart`) is the first solution when it places
+    every agent, and a complete hint for the search either way.
+
+    Raises
+    ------
+    RosterInfeasibleError : the hard rules conflict (the rules are named).
+    RosterNotFoundError : no roster found within ``time_limit_s``.
+    """
+    _check_solver_args(time_limit_s, workers)
+    started = time.perf_counter() if started is None else started
+    recorder = _ProgressRecorder(progress, started)
+    greedy = greedy_solution(rm, budget_s=min(3.0, 0.1 * time_limit_s))
+    if greedy.complete:
+        recorder.report(greedy.objective_points / SCALE, 0.0)
+    _hint(rm, greedy)
+    solver = cp_model.CpSolver()
+    _configure(solver, max(time_limit_s - (time.perf_counter() - started), 0.5), workers, seed)
+    status = solver.solve(rm.model, recorder)
+    if status == cp_model.INFEASIBLE:
+        raise RosterInfeasibleError(explain_core(rm.problem, time_limit_s, seed))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solution = Solution(np.asarray(solver.response_proto.solution, dtype=np.int64),
+                            int(round(solver.objective_value)))
+    elif greedy.complete:
+        solution = greedy
+    else:
+        raise RosterNotFoundError(f"no roster found within time_limit_s={time_limit_s:g} "
+                                  f"(solver status {solver.status_name(status)}); "
+                                  f"allow more time")
+    objective = solution.objective_points / SCALE
+    bound = solver.best_objective_bound / SCALE if status != cp_model.UNKNOWN else 0.0
+    frames = extract_frames(rm, solution)
+    return RosterResult(
+        status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE", objective=objective,
+        objective_components=objective_components(rm, solution), best_bound=min(bound, objective),
+        gap=(objective - bound) / max(abs(objective), 1.0),
+        wall_s=time.perf_counter() - started,
+        progress=pd.DataFrame([(p.wall_s, p.objective, p.best_bound) for p in recorder.points],
+                              columns=["wall_s", "objective", "best_bound"]),
+        **frames)
+
+
+def build_and_solve(problem: RosterProblem, time_limit_s: float = 60.0, workers: int = 2,
+                    seed: int = 0, progress: Callable[[ProgressPoint], None] | None = None
+                    ) -> RosterResult:
+    """Check, build, solve and extract a roster.
+
+    Parameters
+    ----------
+    problem : the roster problem.
+    time_limit_s : solver wall-time limit in seconds (building is not counted).
+    workers : CP-SAT search workers.
+    seed : solver random seed.
+    progress : called with a :class:`ProgressPoint` at each improving solution.
+
+    Raises
+    ------
+    RosterInfeasibleError : hard rules conflict; ``reasons`` names rules and agents.
+    RosterNotFoundError : no roster found within the time limit.
+    """
+    _check_solver_args(time_limit_s, workers)
+    started = time.perf_counter()
+    reasons = precheck(problem)
+    if reasons:
+        raise RosterInfeasibleError(reasons)
+    return solve_model(build_model(problem), time_limit_s, workers, seed, progress, started)

@@ -1,0 +1,1 @@
+"""Pages of the planner app: each module is a Streamlit page script run by ``st.navigation``."""

@@ -1,0 +1,102 @@
+"""Roster page: Gantt chart per agent, required vs scheduled cover, broken goals, exports."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from staffcast.errors import StaffcastError
+from staffcast.ui import charts, exports, job_panel, views
+from staffcast.ui.state import tr
+
+VIOLATION_COLUMNS = {
+    "goal": "ui.col.goal", "agent_id": "ui.col.agent_id", "channel": "kpi.channel", "date": "ui.col.date",
+    "ds": "ui.col.interval", "amount": "ui.col.amount", "unit": "ui.col.unit", "penalty": "ui.col.penalty",
+    "description": "ui.col.description",
+}
+COVERAGE_COLUMNS = {
+    "channel": "kpi.channel", "ds": "ui.col.interval", "required": "ui.chart.required",
+    "scheduled": "ui.chart.scheduled", "shortfall": "ui.chart.shortfall", "surplus": "ui.col.surplus",
+}
+
+
+def _names(plan) -> dict[str, str]:
+    try:
+        return views.names_of(views.plan_scenario(plan))
+    except (StaffcastError, OSError):
+        return {}
+
+
+def _gantt(plan, names: dict[str, str]) -> None:
+    roster = plan.frames["roster"]
+    days = sorted(roster["date"].astype(str).unique())
+    cols = st.columns(2)
+    day = cols[0].selectbox(tr("ui.col.date"), [tr("ro.all_days"), *days], key="ro_day")
+    contracts = sorted(roster["contract"].unique()) if "contract" in roster else []
+    contract = cols[1].selectbox(tr("ui.col.contract"), [tr("ro.all_contracts"), *contracts], key="ro_contract")
+    shown = roster
+    if day != tr("ro.all_days"):
+        shown = shown[shown["date"].astype(str) == day]
+    if contract != tr("ro.all_contracts"):
+        shown = shown[shown["contract"] == contract]
+    breaks = plan.frames.get("breaks")
+    if breaks is not None and "agent_id" in breaks and "date" in breaks:
+        breaks = breaks[breaks["date"].astype(str).isin(set(shown["date"].astype(str))) & breaks["agent_id"].isin(set(shown["agent_id"]))]
+    label_names = {a: f"{a} {names.get(a, '')}".strip() for a in shown["agent_id"].unique()}
+    st.plotly_chart(charts.gantt_figure(charts.gantt_segments(shown, breaks), views.gantt_labels(), label_names))
+
+
+def _coverage(plan) -> None:
+    coverage = plan.frames["coverage"]
+    channel = views.channel_picker(coverage, key="ro_channel")
+    st.plotly_chart(charts.coverage_figure(coverage, channel, views.coverage_labels()))
+    short = coverage[coverage["shortfall"] > 0]
+    st.markdown(f"**{tr('ro.shortfalls', count=len(short))}**")
+    if not short.empty:
+        st.dataframe(views.translated(short, COVERAGE_COLUMNS), hide_index=True)
+
+
+def _violations(plan) -> None:
+    violations = plan.frames.get("violations")
+    if violations is None or violations.empty:
+        st.success(tr("ro.no_violations"))
+        return
+    st.dataframe(views.translated(violations, VIOLATION_COLUMNS), hide_index=True)
+
+
+def _exports(plan, names: dict[str, str]) -> None:
+    labels = {"agent": tr("ui.col.agent_id"), "name": tr("ro.name"), "paid_hours": tr("ui.col.paid_hours"),
+              "week": tr("ro.week"), "off": tr("ro.off")}
+    roster = plan.frames["roster"]
+    workbook = exports.excel_bytes({
+        **exports.roster_grids(roster, names, labels),
+        "roster": roster, "breaks": plan.frames.get("breaks", roster.iloc[:0]), "coverage": plan.frames["coverage"],
+    })
+    views.download_buttons(f"roster-plan-{plan.id}", roster, workbook, key="ro_export")
+
+
+def render() -> None:
+    st.title(tr("page.roster"))
+    plan = views.shown_plan()
+    if plan is None:
+        return
+    views.plan_caption(plan)
+    names = _names(plan)
+    st.subheader(tr("ui.chart.gantt_title"))
+    _gantt(plan, names)
+    st.subheader(tr("ui.chart.coverage_title"))
+    _coverage(plan)
+    st.subheader(tr("ro.violations_title"))
+    _violations(plan)
+    st.subheader(tr("ui.chart.solver_title"))
+    roster = plan.summary.get("roster", {})
+    if roster:
+        st.caption(tr("ro.solver_summary", status=roster.get("status", "?"), objective=views.number(roster.get("objective", float("nan"))),
+                      bound=views.number(roster.get("best_bound", float("nan"))), gap=views.percent(roster.get("gap", float("nan")), 2)))
+    if "solver_progress" in plan.frames:
+        job_panel.solver_chart(plan.frames["solver_progress"])
+    st.subheader(tr("ro.export_title"))
+    st.caption(tr("ro.export_hint"))
+    _exports(plan, names)
+
+
+render()

@@ -1,0 +1,182 @@
+"""Scenarios page: build a plan, clone it as a what-if variant, compare plans, price targets."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import pandas as pd
+import streamlit as st
+
+from staffcast.scenario import load_scenario
+from staffcast.ui import charts, job_panel, state, views
+from staffcast.ui.jobs import start_plan_job
+from staffcast.ui.scenarios import (
+    TargetChange,
+    WhatIf,
+    cached_forecast,
+    compare_plans,
+    relative_change,
+    service_cost_curve,
+    stored_scenario,
+    variant_text,
+    what_if_forecast,
+    what_if_scenario,
+)
+from staffcast.ui.state import tr
+
+KPI_FORMATS = {
+    "forecast_contacts": ("number", 0), "paid_hours": ("number", 1), "agents_rostered": ("number", 0),
+    "scheduled_agent_hours": ("number", 1), "service_level": ("percent", 1), "abandon_rate": ("percent", 1),
+    "total_cost": ("money", 2), "cost_per_contact": ("money", 2),
+}
+
+
+def _build_section() -> None:
+    st.subheader(tr("sc.build_title"))
+    path = state.scenario_path()
+    scenario, text = load_scenario(path)
+    st.caption(tr("sc.working_scenario", name=scenario.name, path=str(path)))
+    cols = st.columns(2)
+    limit = cols[0].number_input(tr("sc.time_limit"), 5.0, 3600.0, float(scenario.solver.time_limit_s), 5.0, key="sc_time_limit")
+    replications = cols[1].number_input(tr("sc.replications"), 1, 1000, int(scenario.simulation.replications), key="sc_replications")
+    if st.button(tr("sc.build"), type="primary", disabled=job_panel.busy(), key="sc_build", icon=":material/play_arrow:"):
+        job_panel.start(start_plan_job(
+            state.store(), scenario, text, label=scenario.name, time_limit_s=limit, replications=int(replications),
+            extra_summary={"inputs_dir": str(path.parent)},
+        ))
+        st.rerun()
+
+
+def _targets_editor(base) -> tuple[TargetChange, ...]:
+    table = pd.DataFrame([
+        {"channel": name, "service_level_pct": 100 * spec.service_level, "answer_s": spec.answer_s}
+        for name, spec in base.channels.items()
+    ])
+    edited = st.data_editor(
+        table, hide_index=True, disabled=["channel"], key="sc_targets",
+        column_config={
+            "channel": st.column_config.TextColumn(tr("kpi.channel")),
+            "service_level_pct": st.column_config.NumberColumn(tr("sc.target_sl"), min_value=1.0, max_value=100.0, step=1.0),
+            "answer_s": st.column_config.NumberColumn(tr("sc.target_answer"), min_value=1.0, step=5.0),
+        },
+    )
+    changes = []
+    for row, old in zip(edited.itertuples(), table.itertuples()):
+        if (row.service_level_pct, row.answer_s) != (old.service_level_pct, old.answer_s):
+            changes.append(TargetChange(row.channel, row.service_level_pct / 100, float(row.answer_s)))
+    return tuple(changes)
+
+
+def _what_if_form(base) -> WhatIf | None:
+    channels = list(base.channels)
+    contracts = list(base.contracts)
+    with st.form("sc_variant"):
+        name = st.text_input(tr("sc.variant_name"), value=tr("sc.variant_default"))
+        cols = st.columns(3)
+        volume = cols[0].number_input(tr("sc.volume_pct"), -90.0, 500.0, 0.0, 5.0)
+        aht = cols[1].number_input(tr("sc.aht_pct"), -90.0, 500.0, 0.0, 5.0)
+        deflection = cols[2].number_input(tr("sc.deflection_pct"), 0.0, 95.0, 0.0, 5.0)
+        deflect = st.multiselect(tr("sc.deflect_channels"), channels, default=[c for c, s in base.channels.items() if s.kind in ("chat", "social")])
+        cols = st.columns(3)
+        absence = cols[0].number_input(tr("sc.absence_pct"), 0.0, 80.0, 100 * base.shrinkage.absence_frac, 1.0)
+        meetings = cols[1].number_input(tr("sc.meetings_pct"), 0.0, 80.0, 100 * base.shrinkage.meetings_frac, 1.0)
+        surge = cols[2].number_input(tr("sc.surge_pct"), 0.0, 99.0, 100 * base.shrinkage.surge_buffer_frac, 1.0)
+        st.caption(tr("sc.targets_hint"))
+        targets = _targets_editor(base)
+        cols = st.columns(3)
+        added = cols[0].number_input(tr("sc.added_agents"), 0, 500, 0, 1)
+        contract = cols[1].selectbox(tr("ui.col.contract"), contracts)
+        skills = cols[2].text_input(tr("sc.added_skills"), value=f"{channels[0]}:1")
+        submitted = st.form_submit_button(tr("sc.build_variant"), type="primary", disabled=job_panel.busy())
+    if not submitted:
+        return None
+    return WhatIf(
+        name=name, volume_change_frac=volume / 100, aht_change_frac=aht / 100, bot_deflection_frac=deflection / 100,
+        deflect_channels=tuple(deflect), targets=targets, absence_frac=absence / 100, meetings_frac=meetings / 100,
+        surge_buffer_frac=surge / 100, added_agents=int(added), added_contract=contract if added else None,
+        added_skills=skills if added else None,
+    )
+
+
+def _variant_section(plan) -> None:
+    st.subheader(tr("sc.variant_title"))
+    st.caption(tr("sc.variant_hint", plan_id=plan.id, name=plan.name))
+    base = stored_scenario(plan.scenario_text, plan.summary, state.scenario_path().parent, state.work_dir())
+    what_if = _what_if_form(base)
+    if what_if is None:
+        return
+    scenario = what_if_scenario(base, what_if, state.work_dir() / f"variant-{uuid.uuid4().hex[:8]}")
+    cached = cached_forecast(plan.frames, plan.summary.get("selected_models", {}))
+    forecast = what_if_forecast(cached.forecast, what_if)
+    summary = {"inputs_dir": plan.summary.get("inputs_dir") or str(state.scenario_path().parent),
+               "what_if": [*plan.summary.get("what_if", []), what_if.describe()]}
+    job_panel.start(start_plan_job(
+        state.store(), scenario, variant_text(plan.scenario_text, what_if), label=scenario.name,
+        name=f"{plan.name} · {what_if.name}", forecast_result=dataclasses.replace(cached, forecast=forecast),
+        time_limit_s=st.session_state.get("sc_time_limit"), replications=st.session_state.get("sc_replications"),
+        parent_id=plan.id, extra_summary=summary,
+    ))
+    st.rerun()
+
+
+def _formatted(table: pd.DataFrame, plan) -> pd.DataFrame:
+    out = table.astype(object)
+    for key, (kind, decimals) in KPI_FORMATS.items():
+        if key not in out.index:
+            continue
+        fmt = {"number": lambda v: views.number(v, decimals), "percent": lambda v: views.percent(v, decimals),
+               "money": lambda v: views.money(v, plan) if pd.notna(v) else "–"}[kind]
+        out.loc[key] = [fmt(v) for v in table.loc[key]]
+    return out.rename(index={key: tr(f"sc.kpi.{key}") for key in out.index})
+
+
+def _compare_section(plan, plans: pd.DataFrame) -> None:
+    st.subheader(tr("sc.compare_title"))
+    ids = [int(i) for i in plans["id"]]
+    names = dict(zip(ids, plans["name"]))
+    default = ids[:2] if plan.id in ids[:2] else [plan.id, ids[0]]
+    chosen = st.multiselect(tr("sc.compare_pick"), ids, default=default, format_func=lambda i: f"#{i} {names[i]}", key="sc_compare")
+    if len(chosen) < 2:
+        st.info(tr("sc.compare_need_two"))
+        return
+    loaded = {f"#{i} {names[i]}": state.load_plan(i) for i in chosen}
+    table = compare_plans({label: (p.summary, p.frames["kpis"]) for label, p in loaded.items()})
+    st.dataframe(_formatted(table, plan))
+    change = relative_change(table)
+    st.caption(tr("sc.change_vs_first"))
+    st.dataframe(change.apply(lambda column: column.map(lambda v: views.percent(v, 1))).rename(
+        index={key: tr(f"sc.kpi.{key}") for key in change.index}))
+
+
+def _curve_section(plan) -> None:
+    st.subheader(tr("sc.curve_title"))
+    st.caption(tr("sc.curve_hint"))
+    low, high = st.slider(tr("sc.curve_range"), 50, 99, (70, 95), 1, key="sc_curve_range")
+    if not st.button(tr("sc.curve_compute"), key="sc_curve"):
+        return
+    base = stored_scenario(plan.scenario_text, plan.summary, state.scenario_path().parent, state.work_dir())
+    paid = float(plan.summary.get("paid_hours") or 0)
+    per_hour = float(plan.summary.get("total_cost", 0)) / paid if paid else 0.0
+    levels = [level / 100 for level in range(low, high + 1, max(1, (high - low) // 8))]
+    curve = service_cost_curve(base, plan.frames["forecast"], levels, per_hour)
+    curve["label"] = [views.percent(v, 0) for v in curve["service_level"]]
+    labels = {"title": tr("sc.curve_title"), "x": tr("sc.target_sl"), "y": tr("sc.estimated_cost")}
+    st.plotly_chart(charts.curve_figure(curve, "service_level", "estimated_cost", labels))
+    st.dataframe(views.translated(curve.drop(columns="label"), {
+        "service_level": "sc.target_sl", "required_hours": "sc.required_hours",
+        "scheduled_hours": "sc.scheduled_hours", "estimated_cost": "sc.estimated_cost"}), hide_index=True)
+
+
+def render() -> None:
+    st.title(tr("page.scenarios"))
+    _build_section()
+    plan = views.shown_plan()
+    if plan is None:
+        return
+    _variant_section(plan)
+    _compare_section(plan, state.list_plans())
+    _curve_section(plan)
+
+
+render()

@@ -1,0 +1,115 @@
+"""Validation report of a scenario and its input files, one row per problem, for the Data page.
+
+The loaders of :mod:`staffcast.scenario` and :mod:`staffcast.loading` raise one error per
+file naming file, line and field; this module runs them all (a bad agents file does not
+hide a bad history file), splits every message into ``file, row, field, problem`` and
+adds the notes and the gaps in the history as warnings.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+import forecasting
+from staffcast.errors import StaffcastError
+from staffcast.loading import read_agents, read_history
+from staffcast.scenario import load_scenario
+
+REPORT_COLUMNS = ["severity", "file", "row", "field", "problem"]
+_LINE = re.compile(r"^(?P<file>.+?)(?: (?:lines?) (?P<rows>[\d, ]+(?: and \d+ more)?))?: (?P<problem>.*)$", re.S)
+_FIELD = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*)(?::| must| is | appears| names| priority)")
+_SCENARIO_LINE = re.compile(r"^\s*(?P<field>[^:]+): (?P<problem>.*)$")
+
+
+def _row(severity: str, file: str, row: str, field: str, problem: str) -> dict:
+    return {"severity": severity, "file": file, "row": row, "field": field, "problem": problem}
+
+
+def split_message(message: str, severity: str = "error") -> list[dict]:
+    """One report row per problem in an error message of the scenario or data loaders."""
+    first, *rest = message.split("\n")
+    if rest and "invalid scenario" in first:  # scenario errors: one indented line per field
+        file = first.split(":")[0]
+        rows = []
+        for line in rest:
+            match = _SCENARIO_LINE.match(line)
+            if match:
+                rows.append(_row(severity, file, "", match["field"].strip(), match["problem"].strip()))
+        return rows
+    match = _LINE.match(message)
+    if not match:
+        return [_row(severity, "", "", "", message)]
+    problem = match["problem"]
+    field = _FIELD.match(problem)
+    return [_row(severity, Path(match["file"]).name, match["rows"] or "", field["field"] if field else "", problem)]
+
+
+def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """Check a scenario and its files; returns the report and the history and agents read.
+
+    History or agents is None when it could not be read (its problem is in the report).
+    """
+    rows: list[dict] = []
+    try:
+        scenario, _ = load_scenario(scenario_path)
+    except StaffcastError as error:
+        return pd.DataFrame(split_message(str(error)), columns=REPORT_COLUMNS), None, None
+    history = agents = None
+    try:
+        loaded = read_history(scenario.history, scenario.tz, scenario.channels)
+        history = loaded.frame
+        rows += [_row("warning", Path(scenario.history).name, "", "", note) for note in loaded.notes]
+        for gap in forecasting.find_gaps(history).itertuples():
+            rows.append(_row("warning", Path(scenario.history).name, "", "ds",
+                             f"{gap.channel}: {gap.missing_intervals} missing interval(s) from {gap.gap_start} to {gap.gap_end}"))
+    except StaffcastError as error:
+        rows += split_message(str(error))
+    try:
+        agents = read_agents(scenario.agents, scenario.channels, scenario.contracts)
+    except StaffcastError as error:
+        rows += split_message(str(error))
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS), history, agents
+
+
+def with_inputs(scenario_text: str, history_name: str, agents_name: str) -> str:
+    """Scenario text whose top-level ``history`` and ``agents`` name the given files."""
+    lines, in_table = [], False
+    for line in scenario_text.splitlines():
+        stripped = line.strip()
+        in_table = in_table or stripped.startswith("[")
+        key = stripped.split("=")[0].strip() if "=" in stripped else None
+        if not in_table and key == "history":
+            line = f'history = "{history_name}"'
+        elif not in_table and key == "agents":
+            line = f'agents = "{agents_name}"'
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def stage_inputs(folder: Path, scenario_text: str, history: tuple[str, bytes] | None,
+                 agents: tuple[str, bytes] | None, fallback_dir: Path) -> Path:
+    """Write uploaded files (``(name, bytes)``; None = keep the fallback's) and a scenario to ``folder``.
+
+    Returns the scenario path. Files not uploaded are copied from ``fallback_dir`` so that
+    the folder holds a complete, self-contained set of inputs.
+    """
+    import tomllib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = tomllib.loads(scenario_text)
+    names = {}
+    for key, upload in (("history", history), ("agents", agents)):
+        if upload is not None:
+            name, payload = Path(upload[0]).name, upload[1]
+            (folder / name).write_bytes(payload)
+        else:
+            name = Path(raw[key]).name
+            shutil.copyfile(fallback_dir / raw[key], folder / name)
+        names[key] = name
+    path = folder / "scenario.toml"
+    path.write_text(with_inputs(scenario_text, names["history"], names["agents"]), encoding="utf-8")
+    return path

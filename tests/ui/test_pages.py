@@ -1,0 +1,91 @@
+"""Every page renders in both languages from a stored plan, and its main actions work (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from staffcast.i18n import t
+from tests.ui.conftest import APP
+from tests.ui.synthetic_plan import save_synthetic_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ("data", "forecast", "staffing", "roster", "scenarios", "finance")
+
+
+def open_page(page: str, lang: str, scenario_path: Path | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / APP), default_timeout=60)
+    if scenario_path is not None:
+        at.session_state["scenario_path"] = str(scenario_path)
+    at.run()
+    at.radio(key="lang").set_value(lang).run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    return at
+
+
+def shown_texts(at: AppTest) -> list[str]:
+    return [e.value for e in (*at.title, *at.subheader)]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_in_both_languages(page, plan_store, center):
+    at = open_page(page, "zh", center)
+    assert_clean(at)
+    zh = shown_texts(at)
+    assert t(f"page.{page}", "zh") in zh
+    at.radio(key="lang").set_value("en").run()
+    assert_clean(at)
+    en = shown_texts(at)
+    assert t(f"page.{page}", "en") in en
+    assert set(zh).isdisjoint(en), set(zh) & set(en)
+
+
+def test_scenario_comparison_of_two_plans(plan_store, center):
+    second = save_synthetic_plan(plan_store, name="peak variant")
+    at = open_page("scenarios", "en", center)
+    assert_clean(at)
+    assert at.multiselect(key="sc_compare").value[:2] == [second, second - 1]
+    table = next(d.value for d in at.dataframe if t("sc.kpi.total_cost", "en") in d.value.index)
+    assert len(table.columns) == 2 and all(name.startswith("#") for name in table.columns)
+
+
+def test_cost_service_curve_is_drawn(plan_store, center):
+    at = open_page("scenarios", "en", center)
+    at.button(key="sc_curve").click().run()
+    assert_clean(at)
+    curve = at.dataframe[-1].value
+    assert t("sc.estimated_cost", "en") in curve.columns and len(curve) >= 5
+
+
+def test_finance_by_month(plan_store, center):
+    at = open_page("finance", "en", center)
+    at.session_state["fi_period"] = "month"
+    at.run()
+    assert_clean(at)
+    assert any(t("fi.period", "en") in d.value.columns for d in at.dataframe)
+
+
+def test_data_page_reports_a_bad_agents_file(store_url, center):
+    agents = center.parent / "agents.csv"
+    agents.write_text(agents.read_text(encoding="utf-8").replace("S03,李娜 Li Na,full_time", "S03,李娜 Li Na,contractor"),
+                      encoding="utf-8")
+    at = open_page("data", "en", center)
+    assert not at.exception
+    assert any(t("da.invalid", "en", errors=1) == e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert report[t("da.field", "en")].tolist() == ["contract"] and report[t("da.row", "en")].tolist() == ["4"]
+
+
+def test_page_errors_are_messages_not_tracebacks(store_url, center):
+    center.write_text("name = ", encoding="utf-8")  # the working scenario no longer parses
+    at = open_page("scenarios", "en", center)
+    assert not at.exception
+    assert any("not valid TOML" in e.value for e in at.error)

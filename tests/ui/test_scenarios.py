@@ -1,0 +1,167 @@
+"""What-if transformations, plan comparison and the cost-versus-service-level curve."""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from staffcast.loading import read_agents
+from staffcast.scenario import load_scenario, parse_scenario
+from staffcast.ui.scenarios import (
+    TargetChange,
+    WhatIf,
+    calendar_from_tables,
+    cached_forecast,
+    compare_plans,
+    plan_kpis,
+    relative_change,
+    service_cost_curve,
+    stored_scenario,
+    variant_text,
+    what_if_forecast,
+    what_if_scenario,
+    with_calendar,
+)
+from tests.ui.synthetic_plan import synthetic_frames
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return synthetic_frames()
+
+
+@pytest.fixture
+def scenario(center):
+    return load_scenario(center)[0]
+
+
+def test_volume_deflection_and_handle_time(frames):
+    forecast = frames["forecast"]
+    what_if = WhatIf("peak", volume_change_frac=0.3, aht_change_frac=-0.1, bot_deflection_frac=0.2,
+                     deflect_channels=("email",))
+    changed = what_if_forecast(forecast, what_if)
+    phone, email = forecast["channel"] == "phone", forecast["channel"] == "email"
+    for column in ("volume", "volume_lo_80", "volume_hi_95"):
+        np.testing.assert_allclose(changed.loc[phone, column], forecast.loc[phone, column] * 1.3)
+        np.testing.assert_allclose(changed.loc[email, column], forecast.loc[email, column] * 1.3 * 0.8)
+    np.testing.assert_allclose(changed["aht_s"], forecast["aht_s"] * 0.9)
+    assert forecast["volume"].equals(frames["forecast"]["volume"])  # input untouched
+
+
+def test_deflection_applies_to_every_channel_when_none_is_named(frames):
+    changed = what_if_forecast(frames["forecast"], WhatIf("bot", bot_deflection_frac=0.5))
+    np.testing.assert_allclose(changed["volume"], frames["forecast"]["volume"] * 0.5)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"volume_change_frac": -1.0}, "volume_change_frac"), ({"bot_deflection_frac": 1.0}, "bot_deflection_frac"),
+     ({"absence_frac": 1.2}, "absence_frac"), ({"added_agents": -1}, "added_agents"),
+     ({"added_agents": 2}, "added_contract")],
+)
+def test_bad_changes_name_the_field(changes, field):
+    with pytest.raises(ValueError, match=field):
+        WhatIf("bad", **changes)
+
+
+def test_target_change_validates():
+    with pytest.raises(ValueError, match="service_level of phone"):
+        TargetChange("phone", 1.5, 20)
+
+
+def test_scenario_changes_targets_shrinkage_and_adds_agents(scenario, tmp_path):
+    what_if = WhatIf("hire", targets=(TargetChange("phone", 0.9, 15),), absence_frac=0.1, surge_buffer_frac=0.2,
+                     added_agents=3, added_contract="part_time", added_skills="phone:1;email:2")
+    changed = what_if_scenario(scenario, what_if, tmp_path / "work")
+    assert changed.channels["phone"].service_level == 0.9 and changed.channels["phone"].answer_s == 15
+    assert changed.channels["email"] == scenario.channels["email"]
+    assert changed.shrinkage.absence_frac == 0.1 and changed.shrinkage.surge_buffer_frac == 0.2
+    assert changed.shrinkage.meetings_frac == scenario.shrinkage.meetings_frac
+    agents = read_agents(changed.agents, changed.channels, changed.contracts)
+    original = read_agents(scenario.agents, scenario.channels, scenario.contracts)
+    assert len(agents) == len(original) + 3
+    added = agents[~agents["agent_id"].isin(original["agent_id"])]
+    assert set(added["contract"]) == {"part_time"}
+    assert all(skills == (("phone", 1), ("email", 2)) for skills in added["skills"])
+    assert "hire" in changed.name
+
+
+def test_scenario_rejects_unknown_channels_and_contracts(scenario, tmp_path):
+    with pytest.raises(ValueError, match="chat"):
+        what_if_scenario(scenario, WhatIf("x", targets=(TargetChange("chat", 0.8, 20),)), tmp_path)
+    with pytest.raises(ValueError, match="added_contract"):
+        what_if_scenario(scenario, WhatIf("x", added_agents=1, added_contract="temp", added_skills="phone:1"), tmp_path)
+
+
+def test_stored_scenario_replays_the_what_if_chain(scenario, center, tmp_path):
+    text = center.read_text()
+    first = WhatIf("a", absence_frac=0.2)
+    second = WhatIf("b", added_agents=1, added_contract="full_time", added_skills="email:1")
+    summary = {"inputs_dir": str(center.parent), "what_if": [first.describe(), second.describe()]}
+    replayed = stored_scenario(variant_text(variant_text(text, first), second), summary, tmp_path, tmp_path / "w")
+    assert replayed.shrinkage.absence_frac == 0.2
+    assert len(pd.read_csv(replayed.agents)) == len(pd.read_csv(scenario.agents)) + 1
+    assert WhatIf.from_dict(second.describe()) == second
+
+
+def test_stored_scenario_without_inputs_names_the_missing_file(center, tmp_path):
+    with pytest.raises(ValueError, match="history.csv"):
+        stored_scenario(center.read_text(), {}, tmp_path, tmp_path)
+
+
+def test_cached_forecast_keeps_forecast_and_backtest(frames):
+    cached = cached_forecast(frames, {"phone": "slot_average"})
+    assert "is_open" not in cached.forecast and len(cached.forecast) == len(frames["forecast"])
+    assert cached.selected == {"phone": "slot_average"}
+
+
+def test_comparison_weights_service_level_by_contacts():
+    kpis = pd.DataFrame({"forecast_contacts": [300.0, 100.0], "simulated_service_level": [0.9, 0.5],
+                         "abandon_rate": [0.02, 0.1], "scheduled_agent_hours": [100.0, 50.0], "labor_cost": [3000.0, 1000.0]})
+    summary = {"total_cost": 4000.0, "paid_hours": 160.0, "roster": {"agents_rostered": 20}}
+    values = plan_kpis(summary, kpis)
+    assert values["service_level"] == pytest.approx(0.8)
+    assert values["abandon_rate"] == pytest.approx(0.04)
+    assert values["cost_per_contact"] == pytest.approx(10.0)
+    doubled = {**summary, "total_cost": 8000.0}
+    table = compare_plans({"base": (summary, kpis), "peak": (doubled, kpis)})
+    assert list(table.columns) == ["base", "peak"]
+    assert relative_change(table).loc["total_cost", "peak"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="at least 2"):
+        compare_plans({"base": (summary, kpis)})
+
+
+def test_cost_curve_never_falls_as_the_target_rises(scenario, frames):
+    curve = service_cost_curve(scenario, frames["forecast"], [0.6, 0.7, 0.8, 0.9, 0.95], cost_per_paid_hour=30.0)
+    assert list(curve.columns) == ["service_level", "required_hours", "scheduled_hours", "estimated_cost"]
+    assert curve["required_hours"].is_monotonic_increasing
+    assert curve["estimated_cost"].iloc[-1] > curve["estimated_cost"].iloc[0]
+    np.testing.assert_allclose(curve["estimated_cost"], curve["scheduled_hours"] * 30.0)
+    with pytest.raises(ValueError, match="cost_per_paid_hour"):
+        service_cost_curve(scenario, frames["forecast"], [0.8], 0.0)
+
+
+def test_calendar_edits_round_trip_through_the_scenario_text(center):
+    text = center.read_text()
+    events = pd.DataFrame([{"name": "sale 大促", "dates": "2026-03-04; 2025-03-04", "pre_days": 2, "post_days": None},
+                           {"name": None, "dates": "", "pre_days": None, "post_days": None}])
+    overrides = pd.DataFrame([{"date": "2026-03-04", "channel": "phone", "factor": 1.5, "start": "10:00", "end": "12:00"}])
+    new_events, new_overrides = calendar_from_tables(events, overrides)
+    edited = with_calendar(text, new_events, new_overrides)
+    parsed = parse_scenario(edited)
+    assert [e.name for e in parsed.events] == ["sale 大促"] and parsed.events[0].pre_days == 2
+    assert parsed.overrides[0].factor == 1.5 and parsed.overrides[0].start == "10:00"
+    assert tomllib.loads(edited)["solver"] == tomllib.loads(text)["solver"]
+    assert parse_scenario(with_calendar(edited, [], [])).events == ()
+
+
+def test_calendar_errors_name_table_and_row():
+    events = pd.DataFrame([{"name": "ok", "dates": "2026-03-04"}, {"name": "bad", "dates": "04/03/2026"}])
+    with pytest.raises(ValueError, match="events row 2"):
+        calendar_from_tables(events, pd.DataFrame(columns=["date"]))
+    overrides = pd.DataFrame([{"date": "2026-03-04", "channel": None, "factor": -1.0}])
+    with pytest.raises(ValueError, match="overrides row 1"):
+        calendar_from_tables(pd.DataFrame(columns=["name"]), overrides)

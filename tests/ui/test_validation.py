@@ -1,0 +1,49 @@
+"""The Data page's validation report: one row per problem with file, row and field."""
+
+from __future__ import annotations
+
+from staffcast.ui.validation import split_message, stage_inputs, validate_inputs, with_inputs
+
+
+def test_valid_small_center_has_no_errors(center):
+    report, history, agents = validate_inputs(center)
+    assert (report["severity"] != "error").all()
+    assert len(agents) == 12 and set(history["channel"]) == {"phone", "email"}
+
+
+def test_bad_agents_row_is_reported_with_file_row_and_field(center):
+    agents = center.parent / "agents.csv"
+    lines = agents.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("full_time", "contractor")
+    agents.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report, history, bad = validate_inputs(center)
+    errors = report[report["severity"] == "error"]
+    assert bad is None and history is not None
+    assert errors[["file", "row", "field"]].values.tolist() == [["agents.csv", "3", "contract"]]
+    assert "contractor" in errors["problem"].iloc[0]
+
+
+def test_every_scenario_field_problem_is_a_row(center):
+    text = center.read_text(encoding="utf-8").replace("service_level = 0.8", "service_level = 1.8").replace(
+        "interval_min = 30", "interval_min = 7")
+    center.write_text(text, encoding="utf-8")
+    report, history, agents = validate_inputs(center)
+    assert history is None and agents is None
+    assert set(report["field"]) == {"interval_min", "channels.phone.service_level"}
+    assert (report["file"] == str(center)).all()
+
+
+def test_split_message_keeps_unknown_layouts_whole():
+    assert split_message("something odd")[0]["problem"] == "something odd"
+    row = split_message("/x/history.csv lines 5, 9: volume must be >= 0, got -3")[0]
+    assert (row["file"], row["row"], row["field"]) == ("history.csv", "5, 9", "volume")
+
+
+def test_uploads_are_staged_with_a_scenario_naming_them(center, tmp_path):
+    text = center.read_text(encoding="utf-8")
+    assert 'history = "mine.csv"' in with_inputs(text, "mine.csv", "staff.xlsx")
+    agents = (center.parent / "agents.csv").read_bytes()
+    path = stage_inputs(tmp_path / "staged", text, None, ("staff.csv", agents), center.parent)
+    report, history, staged_agents = validate_inputs(path)
+    assert (report["severity"] != "error").all() and len(staged_agents) == 12
+    assert (tmp_path / "staged" / "history.csv").is_file()
