@@ -142,9 +142,12 @@ def greedy_roster(inst: ShiftSchedulingInstance, deadline: float, workers: int,
     for i, e in enumerate(order):
         sub = single_employee_instance(inst, int(e), counts)
         model, mv = build_model(sub)
-        share = max(0.2, (deadline - time.monotonic()) / (len(order) - i))
-        solver = _solver(share, workers, seed)
-        status = solver.Solve(model)
+        share = max(1.0, (deadline - time.monotonic()) / (len(order) - i))
+        for limit in (share, 10 * share):  # one retry with more time before giving up
+            solver = _solver(limit, workers, seed)
+            status = solver.Solve(model)
+            if status != cp_model.UNKNOWN:
+                break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise RuntimeError(f"{inst.name}: employee {inst.staff[e].employee_id} has no "
                                f"schedule meeting their rules (status {solver.StatusName(status)})")

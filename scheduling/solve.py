@@ -120,7 +120,9 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
         recorder.report(greedy.objective_points / SCALE, 0.0)
     _hint(rm, greedy)
     solver = cp_model.CpSolver()
-    _configure(solver, max(time_limit_s - (time.perf_counter() - started), 0.5), workers, seed)
+    # keep ~1 s of the limit for extraction
+    _configure(solver, max(time_limit_s - (time.perf_counter() - started) - 1.0, 0.5), workers,
+               seed)
     status = solver.solve(rm.model, recorder)
     if status == cp_model.INFEASIBLE:
         raise RosterInfeasibleError(explain_core(rm.problem, time_limit_s, seed))

@@ -83,7 +83,7 @@ def build_result(stats: np.ndarray, duty_s: np.ndarray, agents: np.ndarray,
     offered, answered = stats[:, OFFERED], stats[:, ANSWERED]
     sl = _ratio(stats[:, WITHIN], offered)
     asa = _ratio(stats[:, WAIT_S], answered)
-    occ = _ratio(stats[:, BUSY_S], duty_s)
+    occ = np.minimum(_ratio(stats[:, BUSY_S], duty_s), 1.0)  # busy <= duty up to rounding
     names = np.asarray(config.names, dtype=object)
     rep_idx, ch_idx, int_idx = np.meshgrid(np.arange(n_rep), np.arange(n_ch),
                                            np.arange(n_int), indexing="ij")

@@ -29,36 +29,44 @@ EXIT_USER_ERROR = 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="staffcast", description="Contact-center workforce planner.")
-    parser.add_argument("--db", help="plan store URL (default: $STAFFCAST_DB or sqlite .staffcast/staffcast.db)")
-    parser.add_argument("--lang", choices=LANGUAGES, help="language of the output (default: the scenario's)")
+    # --db and --lang are accepted before or after the command (SUPPRESS keeps an earlier value)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="plan store URL (default: $STAFFCAST_DB or sqlite .staffcast/staffcast.db)")
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                        help="language of the output (default: the scenario's)")
+    parser = argparse.ArgumentParser(prog="staffcast", description="Contact-center workforce planner.",
+                                     parents=[common])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    plan = commands.add_parser("plan", help="build next week's plan end to end")
+    def add_parser(sub, name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    plan = add_parser(commands, "plan", help="build next week's plan end to end")
     plan.add_argument("scenario", type=Path)
     plan.add_argument("--out", type=Path, required=True, help="folder for the CSV exports")
     plan.add_argument("--time-limit", type=float, help="roster solver time limit in seconds")
     plan.add_argument("--replications", type=int, help="simulation replications")
     plan.add_argument("--quiet", action="store_true", help="no progress lines")
 
-    validate = commands.add_parser("validate", help="check a scenario and its input files")
+    validate = add_parser(commands, "validate", help="check a scenario and its input files")
     validate.add_argument("scenario", type=Path)
 
     forecast = commands.add_parser("forecast", help="forecast tools")
     forecast_commands = forecast.add_subparsers(dest="forecast_command", required=True)
-    backtest = forecast_commands.add_parser("backtest", help="rolling-origin backtest per channel and model")
+    backtest = add_parser(forecast_commands, "backtest", help="rolling-origin backtest per channel and model")
     backtest.add_argument("scenario", type=Path)
 
     plans = commands.add_parser("plans", help="saved plans")
     plan_commands = plans.add_subparsers(dest="plans_command", required=True)
-    plan_commands.add_parser("list", help="list saved plans")
-    show = plan_commands.add_parser("show", help="show one plan's summary")
+    add_parser(plan_commands, "list", help="list saved plans")
+    show = add_parser(plan_commands, "show", help="show one plan's summary")
     show.add_argument("plan_id", type=int)
-    export = plan_commands.add_parser("export", help="write one plan's CSV files")
+    export = add_parser(plan_commands, "export", help="write one plan's CSV files")
     export.add_argument("plan_id", type=int)
     export.add_argument("--out", type=Path, required=True)
 
-    app = commands.add_parser("app", help="open the Streamlit planner")
+    app = add_parser(commands, "app", help="open the Streamlit planner")
     app.add_argument("--port", type=int, default=8501)
     return parser
 
@@ -185,6 +193,8 @@ def _command_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.db = getattr(args, "db", None)
+    args.lang = getattr(args, "lang", None)
     handlers = {
         "plan": _command_plan,
         "validate": _command_validate,

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pytest
+import os
+
+# statsmodels' state-space fits (daily_arima) call BLAS on tiny matrices; multithreaded
+# OpenBLAS makes them 10-30x slower on a busy 2-core machine. Effective only if numpy
+# is not imported yet.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 
 def intraday_rate(slots_per_day: int, open_from: int, open_to: int) -> np.ndarray:

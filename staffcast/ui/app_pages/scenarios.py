@@ -135,8 +135,12 @@ def _compare_section(plan, plans: pd.DataFrame) -> None:
     st.subheader(tr("sc.compare_title"))
     ids = [int(i) for i in plans["id"]]
     names = dict(zip(ids, plans["name"]))
-    default = ids[:2] if plan.id in ids[:2] else [plan.id, ids[0]]
-    chosen = st.multiselect(tr("sc.compare_pick"), ids, default=default, format_func=lambda i: f"#{i} {names[i]}", key="sc_compare")
+    if plan.parent_id in ids:  # a variant: compare it with the plan it was cloned from
+        default = [plan.id, plan.parent_id]
+    else:
+        default = [plan.id, next(i for i in ids if i != plan.id)] if len(ids) > 1 else [plan.id]
+    chosen = st.multiselect(tr("sc.compare_pick"), ids, default=default, format_func=lambda i: f"#{i} {names[i]}",
+                            key=f"sc_compare_{plan.id}")  # a fresh choice for each shown plan
     if len(chosen) < 2:
         st.info(tr("sc.compare_need_two"))
         return
