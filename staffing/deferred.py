@@ -12,7 +12,11 @@ Model (fluid, stated assumptions)
   interval (the window is truncated at the end of the horizon). Summed over cohorts
   this is a moving average of the workload, the smoothest profile that keeps the
   deadline (cf. Koole, *Call Center Optimization*, 2013, on e-mail and deferred work).
-* Agents work at most ``max_occupancy`` of an open interval.
+* Agents work at most ``max_occupancy`` of an open interval. Agents per interval are the
+  fewest that keep the FIFO-processed work at or above the plan's cumulative total, so
+  rounding up to whole agents is carried forward rather than paid in every interval.
+* If the spread over ``L`` intervals misses the target share under FIFO, the plan falls
+  back to ``L = D`` (every cohort finished within the deadline).
 
 The staffing is then evaluated by a first-come-first-served fluid queue: per open
 interval the processed work is min(backlog + arrivals, capacity); completion times are
@@ -46,6 +50,23 @@ def _spread(work: np.ndarray, window: int) -> np.ndarray:
     np.add.at(diff, start, work / length)
     np.add.at(diff, start + length, -work / length)
     return np.cumsum(diff[:-1])
+
+
+def _cumulative_agents(work: np.ndarray, need_s: np.ndarray, cap_s: float) -> np.ndarray:
+    """Fewest agents per open interval keeping FIFO processed work >= the spread plan.
+
+    Processed work P_j = min(arrived_j, P_{j-1} + n_j cap) must reach the plan's
+    cumulative C_j (<= arrived_j), so n_j = ceil((C_j - P_{j-1}) / cap): rounding up is
+    carried forward instead of repeated in every interval.
+    """
+    plan = np.cumsum(need_s)
+    arrived = np.cumsum(work)
+    agents = np.zeros(work.size, dtype=np.int64)
+    processed = 0.0
+    for j in range(work.size):  # sequential by nature: backlog carried
+        agents[j] = max(0, int(np.ceil((plan[j] - processed) / cap_s - 1e-9)))
+        processed = min(arrived[j], processed + agents[j] * cap_s)
+    return agents
 
 
 def _fifo_evaluate(work: np.ndarray, capacity: np.ndarray, interval_s: float,
@@ -114,12 +135,14 @@ def deferred_requirements(work_s: np.ndarray, is_open: np.ndarray, interval_min:
     join = _open_target(is_open)
     open_work = np.bincount(join, weights=work_s, minlength=int(is_open.sum()))
     d = max(1, int(answer_s // interval_s))
-    window = max(d, int(d / service_level + 1e-9))
-    need_s = _spread(open_work, window)
-    agents = np.ceil(need_s / (interval_s * occ_cap) - 1e-9).clip(min=0).astype(np.int64)
-    agents = np.where(open_work > 0, np.maximum(agents, 1), agents)  # cohort starts at once
-    capacity = agents * interval_s * occ_cap
-    sl, resp, done = _fifo_evaluate(open_work, capacity, interval_s, answer_s)
+    cap_s = interval_s * occ_cap
+    for window in (max(d, int(d / service_level + 1e-9)), d):
+        agents = _cumulative_agents(open_work, _spread(open_work, window), cap_s)
+        sl, resp, done = _fifo_evaluate(open_work, agents * cap_s, interval_s, answer_s)
+        has_open = open_work > 0
+        if not has_open.any() or \
+                np.average(sl[has_open], weights=open_work[has_open]) >= service_level - 1e-9:
+            break  # the wider window met the target; else the deadline window (SL = 1)
     open_pos = np.flatnonzero(is_open)
     out["required_agents"][open_pos] = agents
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -64,8 +64,8 @@ def _check_forecast(forecast: pd.DataFrame, targets: Sequence[ChannelTarget],
     if unknown:
         raise ValueError(f"forecast channel(s) {unknown} have no ChannelTarget; targets "
                          f"cover {names}")
-    df = forecast.loc[:, [c for c in ("channel", "ds", "volume", "aht_s", "is_open")
-                          if c in forecast.columns]].copy()
+    df = forecast.loc[:, [c for c in ("channel", "ds", "volume", "aht_s", "is_open",
+                                      "shrinkage_frac") if c in forecast.columns]].copy()
     if "is_open" not in df.columns:
         df["is_open"] = True
     df["is_open"] = df["is_open"].fillna(True).astype(bool)
@@ -74,6 +74,13 @@ def _check_forecast(forecast: pd.DataFrame, targets: Sequence[ChannelTarget],
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(f"forecast row {i}: volume must be finite and >= 0, got {vol[i]!r}")
+    if "shrinkage_frac" in df.columns:
+        shr = df["shrinkage_frac"].to_numpy(dtype=float)
+        bad = ~((shr >= 0) & (shr < 1))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"forecast row {i}: shrinkage_frac must be in [0, 1), "
+                             f"got {shr[i]!r}")
     aht = df["aht_s"].to_numpy(dtype=float)
     bad = (vol > 0) & ~(np.isfinite(aht) & (aht > 0))
     if bad.any():
@@ -129,8 +136,10 @@ def staffing_requirements(forecast: pd.DataFrame, targets: Sequence[ChannelTarge
     ----------
     forecast : pandas.DataFrame
         Columns ``channel, ds, volume, aht_s`` and optionally ``is_open`` (bool, open
-        when missing); ``volume`` is contacts per interval, ``aht_s`` seconds. Other
-        columns (prediction intervals, model) are ignored.
+        when missing) and ``shrinkage_frac`` (per-interval shrinkage overriding the
+        target's, e.g. from :func:`staffing.shrinkage_per_interval` for per-day
+        absence); ``volume`` is contacts per interval, ``aht_s`` seconds. Other columns
+        (prediction intervals, model) are ignored.
     targets : sequence of ChannelTarget
         One per forecast channel.
     interval_min : int, minutes
@@ -161,11 +170,12 @@ def staffing_requirements(forecast: pd.DataFrame, targets: Sequence[ChannelTarge
             res["p_abandon"] = np.zeros(volume.size)
         else:
             res = _realtime(volume, aht, is_open, target, interval_s)
-        part = rows.copy()
+        part = rows.drop(columns="shrinkage_frac", errors="ignore")
         part["load_erlangs"] = load
         part["required_agents"] = res["required_agents"].astype(np.int64)
-        part["scheduled_required"] = scheduled_agents(res["required_agents"],
-                                                      target.shrinkage_frac,
+        shrinkage = rows["shrinkage_frac"].to_numpy(float) if "shrinkage_frac" in rows \
+            else target.shrinkage_frac
+        part["scheduled_required"] = scheduled_agents(res["required_agents"], shrinkage,
                                                       target.surge_buffer_frac)
         for key in _MEASURES:
             part[key] = res[key]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from staffing import ChannelTarget, staffing_requirements
 from staffing.deferred import deferred_requirements
@@ -27,8 +30,8 @@ def test_night_work_is_done_after_opening_within_the_deadline():
     first_open = 96 + 32
     assert req[:first_open].sum() == 0  # nothing before the opening after arrival
     d = 16  # 4 h = 16 open intervals
-    assert (req[first_open:first_open + d] > 0).all()
-    assert req[first_open + d:].sum() == 0
+    assert req[first_open:first_open + d].sum() == 10  # exactly the work, rounding carried
+    assert req[first_open] > 0 and req[first_open + d:].sum() == 0
     assert res["service_level"][96 + 12] == 1.0
     assert 0 < res["asa_s"][96 + 12] <= 4 * 3600
 
@@ -59,7 +62,6 @@ def test_shorter_deadline_needs_a_peakier_profile():
 
 
 def test_no_open_interval_with_work_is_an_error():
-    import pytest
     with pytest.raises(ValueError, match="is_open"):
         deferred_requirements(np.ones(4), np.zeros(4, dtype=bool), 15, 3600, 0.9, None)
 
@@ -76,3 +78,20 @@ def test_email_channel_in_the_frame():
     assert (req["service_level"] >= 0.9 - 1e-9).all()
     work = (fc["volume"] * fc["aht_s"]).sum()
     assert (req["required_agents"] * 900 * 0.95).sum() >= work
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), open_from=st.integers(0, 12), hours=st.integers(1, 24),
+       deadline_h=st.floats(0.25, 24.0), sl=st.floats(0.5, 1.0), occ=st.floats(0.5, 1.0))
+def test_deferred_properties(seed, open_from, hours, deadline_h, sl, occ):
+    """Closed intervals need nobody, capacity covers the work, the deadline share holds."""
+    rng = np.random.default_rng(seed)
+    is_open = _open_mask(2, open_from, min(24, open_from + hours))
+    work = rng.gamma(1.5, 500.0, is_open.size) * (rng.random(is_open.size) < 0.7)
+    res = deferred_requirements(work, is_open, 15, deadline_h * 3600, sl, occ)
+    assert (res["required_agents"][~is_open] == 0).all()
+    assert (res["required_agents"] * INTERVAL_S * occ).sum() >= work.sum() * (1 - 1e-9)
+    assert ((res["occupancy"] >= 0) & (res["occupancy"] <= occ + 1e-12)).all()
+    has = work > 0
+    share = np.average(res["service_level"][has], weights=work[has]) if has.any() else 1.0
+    assert share >= sl - 1e-9

@@ -15,7 +15,7 @@ ahts = st.floats(20.0, 900.0)
 patiences = st.floats(10.0, 3600.0)
 answers = st.floats(0.0, 600.0)
 fractions = st.floats(0.5, 0.99)
-SETTINGS = settings(max_examples=600, deadline=None)
+SETTINGS = settings(max_examples=60, deadline=None)
 
 
 @SETTINGS

@@ -132,3 +132,14 @@ def test_erlang_c_measures_reported_for_erlang_c_channel(center):
     m = erlang_c(rate, rows["aht_s"].to_numpy(), rows["required_agents"].to_numpy(), 20)
     assert np.allclose(rows["asa_s"], m["asa_s"])
     assert np.allclose(rows["occupancy"], m["occupancy"])
+
+
+def test_per_interval_shrinkage_column_overrides_the_target():
+    fc = _day_frame("phone", np.full(96, 30.0), 300.0)
+    shrink = np.where(np.arange(96) < 48, 0.30, 0.0)
+    req = staffing_requirements(fc.assign(shrinkage_frac=shrink), [PHONE], INTERVAL_MIN)
+    assert list(req.columns) == REQUIREMENT_COLUMNS
+    expected = np.ceil(req["required_agents"] * 1.10 / (1 - shrink) - 1e-9).astype(int)
+    assert (req["scheduled_required"].to_numpy() == expected.to_numpy()).all()
+    with pytest.raises(ValueError, match="shrinkage_frac"):
+        staffing_requirements(fc.assign(shrinkage_frac=1.0), [PHONE], INTERVAL_MIN)
