@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 import time
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,14 +34,30 @@ from scheduling.grid import contract_options  # noqa: E402
 WEEK = tuple(date(2026, 11, 30) + timedelta(days=k) for k in range(7))
 SHARES = {"phone": 0.40, "chat": 0.33, "email": 0.15, "social": 0.12}
 CLOSE = {"phone": 22, "chat": 23, "email": 22, "social": 22}
-CONTRACTS = {
-    "full_time": Contract("full_time", (9,), 40, 40, 5, 32.0),
-    "part_time": Contract("part_time", (4,), 12, 24, 6, 26.0),
-}
-RULES = ShiftRules("08:00", "23:00", 30, 11, 6, 60, 6, (3, 5), 15, 1)
-COSTS = CostRates(0.20, "22:00", "06:00", 0.0, 2.0)
-WEIGHTS = RosterWeights(1000, over_coverage=20, cost=1, preference=50, fairness=100,
-                        stability=10)
+
+
+def scenario_config(path: Path) -> dict:
+    """Contracts, shift rules, pay premiums and weights from the scenario file's sections."""
+    with open(path, "rb") as handle:
+        cfg = tomllib.load(handle)
+    shifts = cfg["shifts"]
+    return {
+        "contracts": {name: Contract(name, tuple(c["shift_lengths_h"]), c["min_hours_week"],
+                                     c["max_hours_week"], c["max_days_week"], c["hourly_wage"])
+                      for name, c in cfg["contracts"].items()},
+        "rules": ShiftRules(shifts["earliest_start"], shifts["latest_end"],
+                            shifts["start_step_min"], shifts["min_rest_h"],
+                            shifts["max_consecutive_days"], shifts["lunch_min"],
+                            shifts["lunch_after_h"], tuple(shifts["lunch_window_h"]),
+                            shifts["break_min"], shifts["breaks_per_4h"]),
+        "costs": CostRates(**cfg["costs"]),
+        "weights": RosterWeights(**cfg["weights"]),
+    }
+
+
+SCENARIO = scenario_config(ROOT / "data/sample/scenario.toml")
+CONTRACTS, RULES = SCENARIO["contracts"], SCENARIO["rules"]
+COSTS, WEIGHTS = SCENARIO["costs"], SCENARIO["weights"]
 
 
 def _split(text: object) -> list[str]:
@@ -115,25 +132,48 @@ def structural_bound(problem: RosterProblem) -> float:
     return w.cost * cost + w.over_coverage * surplus
 
 
+def pipeline_problem() -> RosterProblem:
+    """The sample week's roster problem as the staffcast pipeline builds it."""
+    from staffcast import pipeline
+    from staffcast.scenario import load_scenario
+
+    scenario, _ = load_scenario(ROOT / "data/sample/scenario.toml")
+    history, agents = pipeline.load_inputs(scenario)
+    forecast = pipeline.run_forecast(scenario, history).forecast
+    forecast = pipeline.apply_scenario_overrides(scenario, forecast)
+    requirements = pipeline.run_staffing(scenario, forecast)
+    return pipeline.roster_problem(scenario, requirements, agents)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=Path, default=ROOT / "data/sample/agents.csv")
     parser.add_argument("--synthetic-agents", type=int, default=0,
                         help="use N synthetic agents instead of the agents file")
     parser.add_argument("--requirements", type=Path, help="CSV channel,ds,required")
+    parser.add_argument("--pipeline", action="store_true",
+                        help="real sample week: forecast + staffing + scenario mapping of the "
+                             "staffcast pipeline (about 30 s before the roster starts)")
     parser.add_argument("--load-frac", type=float, default=0.9)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    agents = (synthetic_agents(args.synthetic_agents, rng) if args.synthetic_agents
-              else sample_agents(args.agents))
-    if args.requirements:
-        req = pd.read_csv(args.requirements, parse_dates=["ds"])[["channel", "ds", "required"]]
+    if args.pipeline:
+        problem = pipeline_problem()
     else:
-        req = synthetic_requirements(agents, args.load_frac, rng)
-    problem = RosterProblem(req, agents, CONTRACTS, RULES, WEIGHTS, WEEK, 15, COSTS)
+        agents = (synthetic_agents(args.synthetic_agents, rng) if args.synthetic_agents
+                  else sample_agents(args.agents))
+        if args.requirements:
+            req = pd.read_csv(args.requirements, parse_dates=["ds"])[["channel", "ds", "required"]]
+        else:
+            req = synthetic_requirements(agents, args.load_frac, rng)
+        problem = RosterProblem(req, agents, CONTRACTS, RULES, WEIGHTS, WEEK, 15, COSTS)
+    agents, req = problem.agents, problem.requirements
+    instance = ("sample-week (pipeline requirements)" if args.pipeline else
+                f"{'synthetic' if args.synthetic_agents else 'sample'} agents, "
+                f"{'file' if args.requirements else 'synthetic'} requirements")
     started = time.perf_counter()
     points = []
     result = build_and_solve(problem, args.time_limit, args.workers, args.seed,
@@ -143,7 +183,7 @@ def main(argv: list[str] | None = None) -> dict:
     for p in points:
         print(f"t={p.wall_s:7.2f}s objective={p.objective:12.1f} bound={p.best_bound:12.1f}")
     summary = {
-        "instance": "sample-week", "agents": len(agents), "required_agent_intervals":
+        "instance": instance, "agents": len(agents), "required_agent_intervals":
             int(req["required"].sum()), "status": result.status,
         "first_feasible_s": round(first.wall_s, 2) if first else None,
         "objective": result.objective, "best_bound": result.best_bound,

@@ -10,6 +10,12 @@ fairness and stability are weighted soft goals. The result carries the roster, t
 assignments, coverage against requirement, the broken soft goals, the objective by
 component, the solver's best bound and the gap. Conflicting hard rules raise
 :class:`RosterInfeasibleError` naming the rules and agents.
+
+Modules: ``config`` and ``problem`` (validated inputs), ``grid`` (shift options, break
+windows, pay), ``model`` (CP-SAT variables and hard-rule families), ``soft`` (soft-goal
+families and the single objective), ``warmstart`` (greedy first roster), ``hint`` (complete assignment from it),
+``solve`` (solver parameters, progress callback, result), ``extract`` (frames),
+``explain`` (infeasibility in words).
 """
 
 from scheduling.config import Contract, CostRates, RosterWeights, ShiftRules

@@ -9,7 +9,7 @@ import pandas as pd
 from scheduling.grid import interval_start, plan_tz
 from scheduling.model import SCALE, RosterModel
 from scheduling.soft import GOALS
-from scheduling.warmstart import Solution
+from scheduling.hint import Solution
 
 __all__ = ["extract_frames", "objective_components"]
 
@@ -46,6 +46,8 @@ def _chosen(rm: RosterModel, solution: Solution) -> dict:
                     for a, off in zip(agents, offsets):
                         pieces[a].append((option.start_min + off, length, kind))
                 for a in agents:
+                    fixed = rm.problem.agents[a].commitments_on(rm.problem.days[d])
+                    pieces[a] += [(s, e - s, "commitment") for s, e in fixed]
                     out[a, d] = (option, sorted(pieces[a]))
     return out
 

@@ -128,13 +128,16 @@ def is_available(agent: RosterAgent, day: date) -> bool:
 def agent_day_options(problem: RosterProblem, agent: RosterAgent, day: date,
                       options: list[ShiftOption], respect_availability: bool = True
                       ) -> list[ShiftOption]:
-    """Options of ``agent`` on ``day``: inside the availability window unless told not to."""
+    """Options of ``agent`` on ``day``: inside the availability window and covering the
+    day's commitments, unless told not to respect them."""
     if not respect_availability:
         return list(options)
     if not is_available(agent, day):
         return []
     lo, hi = minutes_of(agent.earliest_start), minutes_of(agent.latest_end)
-    return [o for o in options if o.start_min >= lo and o.end_min <= hi]
+    fixed = agent.commitments_on(day)
+    return [o for o in options if o.start_min >= lo and o.end_min <= hi
+            and all(o.start_min <= s and e <= o.end_min for s, e in fixed)]
 
 
 def option_cost(option: ShiftOption, contract: Contract, costs: CostRates, day: date,

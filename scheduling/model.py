@@ -27,7 +27,7 @@ __all__ = ["RosterModel", "build_model", "FAMILIES", "SCALE"]
 
 #: hard-rule families that carry an enforcement literal per agent in explain mode
 FAMILIES = ("availability", "time_off", "min_hours", "max_hours", "max_days", "rest",
-            "consecutive_days", "days_off", "late_shifts")
+            "consecutive_days", "days_off", "late_shifts", "commitments")
 SCALE = 100  # objective points are multiplied by this and rounded to integers
 
 
@@ -50,8 +50,9 @@ class RosterModel:
     literals: dict = field(default_factory=dict)  # (a, family) -> BoolVar (explain mode)
     balance: dict = field(default_factory=dict)   # (channel, d, minute) -> ([short], over)
     anchors: dict = field(default_factory=dict)   # a -> (anchor, first start, {d: deviation})
-    derived: dict = field(default_factory=dict)   # var index -> (rule, operands), for hints
-    crew_work: dict = field(default_factory=dict)  # (skills, d, minute) -> (on, [away])
+    derived: dict = field(default_factory=dict)   # var index -> (rule, indices, extra), hints
+    crew_work: dict = field(default_factory=dict)  # (skills, d, minute) -> (on, [away], busy)
+    late_only: set = field(default_factory=set)    # agents whose every option is late
 
     def literal(self, a: int, family: str) -> cp_model.IntVar | None:
         """Enforcement literal of ``family`` for agent ``a`` (explain mode), else None."""
@@ -86,16 +87,20 @@ def add_shift_choice(rm: RosterModel) -> None:
             work = model.new_bool_var(f"work[{agent.agent_id},{day}]")
             model.add(sum(v for _, v in xs) == work)
             rm.works[a, d] = work
+            if agent.commitments_on(day):
+                rm.enforce(model.add(work == 1), a, "commitments")
             if rm.explain:
                 _add_availability(rm, a, day, xs, own)
 
 
 def _add_availability(rm: RosterModel, a: int, day, xs: list, own: list) -> None:
     agent = rm.problem.agents[a]
-    allowed = set(own)
+    allowed, fixed = set(own), agent.commitments_on(day)
     for option, var in xs:
         if day in agent.time_off:
             rm.enforce(rm.model.add(var == 0), a, "time_off")
+        elif not all(option.start_min <= s and e <= option.end_min for s, e in fixed):
+            rm.enforce(rm.model.add(var == 0), a, "commitments")
         elif option not in allowed:
             rm.enforce(rm.model.add(var == 0), a, "availability")
 
@@ -105,9 +110,12 @@ def add_crew_breaks(rm: RosterModel) -> None:
     problem, model = rm.problem, rm.model
     by_crew = defaultdict(list)
     for a, agent in enumerate(problem.agents):
-        by_crew[agent.skills, agent.contract].append(a)
-    rm.crews = [(skills, contract, members) for (skills, contract), members in by_crew.items()]
+        by_crew[agent.skills, agent.contract, agent.commitments].append(a)
+    rm.crews = [(skills, contract, members)
+                for (skills, contract, _), members in by_crew.items()]
     for g, (_, _, members) in enumerate(rm.crews):
+        fixed_of = {d: problem.agents[members[0]].commitments_on(day)
+                    for d, day in enumerate(problem.days)}
         for d in range(len(problem.days)):
             xs_of = defaultdict(list)
             for a in members:
@@ -119,18 +127,21 @@ def add_crew_breaks(rm: RosterModel) -> None:
                                                   f"{option.length_min}]")
                 model.add(n == sum(xs))
                 rm.counts[g, d][option] = n
-                rm.pieces[g, d, option] = _place_pieces(rm, n, len(xs), option,
+                rm.pieces[g, d, option] = _place_pieces(rm, n, len(xs), option, fixed_of[d],
                                                         f"{g},{d},{option.start_min}")
 
 
 def _place_pieces(rm: RosterModel, n: cp_model.IntVar, upper: int, option: ShiftOption,
-                  tag: str) -> list:
-    """Integer counts of lunches/breaks per start offset; each piece sums to ``n``."""
+                  fixed: tuple, tag: str) -> list:
+    """Integer counts of lunches/breaks per start offset (never inside a commitment);
+    each piece sums to ``n``."""
     placed = []
     step = rm.problem.interval_min
     for k, (kind, lo, hi, length) in enumerate(option.pieces(rm.problem.rules)):
-        at = {off: rm.model.new_int_var(0, upper, f"{kind}{k}[{tag},{off}]")
-              for off in range(lo, hi + 1, step)}
+        free = [off for off in range(lo, hi + 1, step)
+                if all(option.start_min + off + length <= s or option.start_min + off >= e
+                       for s, e in fixed)]
+        at = {off: rm.model.new_int_var(0, upper, f"{kind}{k}[{tag},{off}]") for off in free}
         rm.model.add(sum(at.values()) == n)
         placed.append((kind, length, at))
     return placed

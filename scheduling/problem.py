@@ -39,6 +39,9 @@ class RosterAgent:
     off_requests : requested days off (soft).
     previous_shift_end : end of the last shift before the plan (local, naive), for rest.
     previous_consecutive_days : working days in a row right before the plan.
+    commitments : fixed ``(start, end)`` local datetimes (training, meetings) within one
+        day: the agent works that day, on a shift covering them, with no break inside them,
+        and is not counted in coverage meanwhile (hard).
     """
 
     agent_id: str
@@ -52,6 +55,7 @@ class RosterAgent:
     off_requests: tuple[date, ...] = ()
     previous_shift_end: datetime | None = None
     previous_consecutive_days: int = 0
+    commitments: tuple[tuple[datetime, datetime], ...] = ()
 
     def __post_init__(self) -> None:
         pairs = self.skills.items() if isinstance(self.skills, Mapping) else self.skills
@@ -72,9 +76,21 @@ class RosterAgent:
         if minutes_of(self.latest_end) <= minutes_of(self.earliest_start):
             raise ValueError(f"latest_end of agent {self.agent_id!r} must be after "
                              f"earliest_start, got {self.latest_end!r}")
+        commitments = tuple(sorted((start, end) for start, end in self.commitments))
+        for start, end in commitments:
+            if not (end > start and end.date() == start.date()
+                    or end == datetime.combine(start.date(), time()) + timedelta(days=1)):
+                raise ValueError(f"commitments of agent {self.agent_id!r} must end after they "
+                                 f"start on the same day, got {(start, end)!r}")
+        object.__setattr__(self, "commitments", commitments)
         if self.previous_consecutive_days < 0:
             raise ValueError(f"previous_consecutive_days must be >= 0, got "
                              f"{self.previous_consecutive_days!r}")
+
+    def commitments_on(self, day: date) -> tuple[tuple[int, int], ...]:
+        """Commitments on ``day`` as ``(start, end)`` minutes since midnight."""
+        return tuple((s.hour * 60 + s.minute, (e - datetime.combine(day, time())).seconds // 60
+                      or 1440) for s, e in self.commitments if s.date() == day)
 
     @property
     def skill_set(self) -> tuple[str, ...]:
@@ -162,6 +178,11 @@ class RosterProblem:
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValueError(f"agent_id must be unique, got {dup!r} twice")
         for agent in self.agents:
+            for start, end in agent.commitments:
+                if (start.minute % self.interval_min or end.minute % self.interval_min
+                        or start.second or end.second):
+                    raise ValueError(f"commitments of agent {agent.agent_id!r} must lie on the "
+                                     f"{self.interval_min}-minute grid, got {(start, end)!r}")
             if agent.contract not in self.contracts:
                 raise ValueError(f"contract of agent {agent.agent_id!r} must be one of "
                                  f"{sorted(self.contracts)}, got {agent.contract!r}")

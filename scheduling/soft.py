@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduling.grid import option_cost, requirement_map
@@ -40,6 +41,12 @@ class SoftTerm:
     day: int | None = None
     minute: int | None = None
     listed: bool = True
+
+
+def _indices(variables: list, previous=0) -> np.ndarray:
+    """Proto indices of ``variables`` (plus ``previous`` when it is a variable, last)."""
+    extra = [previous.index] if not isinstance(previous, int) else []
+    return np.array([v.index for v in variables] + extra, dtype=np.int64)
 
 
 def _points(weight: float, amount: float) -> int:
@@ -80,7 +87,8 @@ def add_coverage(rm: RosterModel) -> None:
                         f"served on skill priority {priority}", None, c, d, minute, False))
             model.add(sum(ys) == expr)
     for key in sorted(set(rm.required) | set(scheduled)):
-        _add_interval_balance(rm, key, scheduled[key], capacity[key[0]])
+        if scheduled[key] or rm.required.get(key, 0):
+            _add_interval_balance(rm, key, scheduled[key], capacity[key[0]])
 
 
 def _skill_set_work(rm: RosterModel, skills: tuple, crews: list[int]) -> dict:
@@ -107,21 +115,32 @@ def _skill_set_work(rm: RosterModel, skills: tuple, crews: list[int]) -> dict:
                         away[length, option.start_min + off].append(var)
         if not delta:
             continue
+        busy = defaultdict(int)  # agents in a fixed commitment (they work that day)
+        for g in crews:
+            for a in rm.crews[g][2]:
+                for s, e in rm.problem.agents[a].commitments_on(rm.problem.days[d]):
+                    for minute in range(s - s % step, e, step):
+                        busy[minute] += 1
         starts = {}
         for (length, t), vs in away.items():
             starts[length, t] = model.new_int_var(0, size, f"away{length}[{d},{t}]")
             model.add(starts[length, t] == sum(vs))
-            rm.derived[starts[length, t].index] = ("sum", vs)
+            rm.derived[starts[length, t].index] = ("sum", _indices(vs), None)
+        covering = defaultdict(list)
+        for (length, t), var in starts.items():
+            for minute in range(t, t + length, step):
+                covering[minute].append(var)
         previous = 0
         for minute in range(min(delta), max(delta), step):
             vs, cs = delta.get(minute, ([], []))
             on = model.new_int_var(0, size, f"on[{d},{minute}]")
             model.add(on == previous + cp_model.LinearExpr.weighted_sum(vs, cs))
-            rm.derived[on.index] = ("cumulative", (previous, vs, cs))
+            rm.derived[on.index] = ("cumulative", _indices(vs, previous),
+                                    np.array(list(cs) + [1] * (not isinstance(previous, int))))
             previous = on
-            off = [v for (length, t), v in starts.items() if t <= minute < t + length]
-            out[d, minute] = on - sum(off)
-            rm.crew_work[skills, d, minute] = (on, off)
+            off = covering[minute]
+            out[d, minute] = on - sum(off) - busy[minute]
+            rm.crew_work[skills, d, minute] = (on, off, busy[minute])
     return out
 
 
@@ -185,7 +204,8 @@ def add_preferences(rm: RosterModel) -> None:
 
 
 def add_fairness(rm: RosterModel) -> None:
-    """Full weekends worked; late shifts spread (the k-th late shift costs k - 1 units)."""
+    """Full weekends worked; late shifts spread (the k-th late shift costs k - 1 units) among
+    agents who could also work earlier shifts."""
     problem, model, w = rm.problem, rm.model, rm.problem.weights
     n = len(problem.days)
     for a, agent in enumerate(problem.agents):
@@ -193,17 +213,22 @@ def add_fairness(rm: RosterModel) -> None:
             if problem.days[d].weekday() == 5 and rm.shifts[a, d] and rm.shifts[a, d + 1]:
                 both = model.new_bool_var(f"weekend[{agent.agent_id},{d}]")
                 model.add(both >= rm.works[a, d] + rm.works[a, d + 1] - 1)
-                rm.derived[both.index] = ("all", (rm.works[a, d], rm.works[a, d + 1]))
+                rm.derived[both.index] = ("at_least", _indices([rm.works[a, d],
+                                                                rm.works[a, d + 1]]), 2)
                 rm.soft.append(SoftTerm("fairness", ((both, _points(w.fairness, 1)),),
                                         ((both, 1.0),), "weekend", "works the whole weekend",
                                         a, None, d))
         late = [v for d in range(n) for o, v in rm.shifts[a, d] if o.late]
         late_days = sum(1 for d in range(n) if any(o.late for o, _ in rm.shifts[a, d]))
+        if all(o.late for d in range(n) for o, _ in rm.shifts[a, d]):
+            rm.late_only.add(a)  # agents available only for late shifts are not spread
+            continue
         if late_days < 2:
             continue
         extra = [model.new_bool_var(f"late{k}[{agent.agent_id}]") for k in range(2, late_days + 1)]
         model.add(sum(late) <= 1 + sum(extra))
-        rm.derived.update({v.index: ("at_least", (late, k + 2)) for k, v in enumerate(extra)})
+        rm.derived.update({v.index: ("at_least", _indices(late), k + 2)
+                           for k, v in enumerate(extra)})
         for first, second in zip(extra, extra[1:]):
             model.add_implication(second, first)
         rm.soft.append(SoftTerm("fairness", tuple((v, _points(w.fairness, k + 1))

@@ -14,7 +14,8 @@ from scheduling.explain import RosterInfeasibleError, explain_core, precheck
 from scheduling.extract import extract_frames, objective_components
 from scheduling.model import SCALE, RosterModel, build_model
 from scheduling.problem import RosterProblem
-from scheduling.warmstart import Solution, greedy_solution
+from scheduling.hint import Solution
+from scheduling.warmstart import greedy_solutions
 
 __all__ = ["ProgressPoint", "RosterResult", "RosterNotFoundError", "solve_model",
            "build_and_solve"]
@@ -26,7 +27,10 @@ class RosterNotFoundError(RuntimeError):
 
 @dataclass(frozen=True)
 class ProgressPoint:
-    """One improving solution: objective and best bound (points) at ``wall_s`` seconds."""
+    """One improving solution: objective and best bound (points) at ``wall_s`` seconds.
+
+    Points from the greedy first roster carry ``best_bound = 0`` (every soft term is >= 0).
+    """
 
     objective: float
     best_bound: float
@@ -115,9 +119,13 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
     _check_solver_args(time_limit_s, workers)
     started = time.perf_counter() if started is None else started
     recorder = _ProgressRecorder(progress, started)
-    greedy = greedy_solution(rm, budget_s=min(3.0, 0.1 * time_limit_s))
-    if greedy.complete:
-        recorder.report(greedy.objective_points / SCALE, 0.0)
+    greedy = None
+    for candidate in greedy_solutions(rm, budget_s=min(12.0, 0.2 * time_limit_s)):
+        if candidate.complete:
+            recorder.report(candidate.objective_points / SCALE, 0.0)
+        if greedy is None or (candidate.complete, -candidate.objective_points) > (
+                greedy.complete, -greedy.objective_points):
+            greedy = candidate
     _hint(rm, greedy)
     solver = cp_model.CpSolver()
     # keep ~1 s of the limit for extraction
@@ -156,7 +164,8 @@ def build_and_solve(problem: RosterProblem, time_limit_s: float = 60.0, workers:
     Parameters
     ----------
     problem : the roster problem.
-    time_limit_s : solver wall-time limit in seconds (building is not counted).
+    time_limit_s : wall-time budget in seconds from the call: building, the greedy first
+        roster and the CP-SAT search (which gets what remains, less ~1 s for extraction).
     workers : CP-SAT search workers.
     seed : solver random seed.
     progress : called with a :class:`ProgressPoint` at each improving solution.

@@ -1,46 +1,30 @@
-"""A first roster fast: greedy shifts, then CP-SAT completes the rest with shifts fixed.
+"""A first roster fast: a greedy with ruin-and-recreate, as a complete CP-SAT hint.
 
-The greedy gives each agent (fullest contracts and fewest skills first) the feasible
-shifts that cover the most intervals still short on one of the agent's skills, under every
-individual hard rule. A copy of the model with those shifts fixed is then solved for
-breaks, skill allocation and penalties; its full solution is a feasible roster of the
-full model, reported as the first solution and used as a complete hint for the search.
-Agents the greedy cannot place within their rules are left free for the solver.
+Agents (fullest contracts and fewest skills first) take, one day at a time, the feasible
+shift that saves the most objective points against the unmet demand (marginal convex
+under-coverage of the neediest skill, less over-coverage, cost, preference, fairness and
+stability terms), under every individual hard rule; lunch and breaks go where the served
+skill is least short. Rounds of ruin-and-recreate then re-place each agent against the
+others. :mod:`scheduling.hint` turns a placement into a value for every model variable, a
+feasible roster reported as the first solution and given to CP-SAT as a complete hint.
+Agents the greedy cannot place within their rules are left to the solver.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from scheduling.config import minutes_of
 from scheduling.grid import ShiftOption, option_cost
+from scheduling.hint import Solution, solution_from_placement
 from scheduling.model import RosterModel
 
-__all__ = ["Solution", "greedy_shifts", "greedy_solution"]
-
-
-@dataclass(frozen=True)
-class Solution:
-    """Values of every model variable (by proto index) and the objective."""
-
-    values: np.ndarray
-    objective_points: int
-    complete: bool = True
-
-    def value(self, var: cp_model.IntVar) -> int:
-        """Value of ``var``."""
-        return int(self.values[var.index])
-
-    def boolean_value(self, var: cp_model.IntVar) -> bool:
-        """Value of a Boolean ``var``."""
-        return bool(self.values[var.index])
+__all__ = ["Solution", "greedy_shifts", "greedy_solutions", "greedy_solution"]
 
 
 class _Residual:
@@ -88,17 +72,26 @@ class _Residual:
         for rows, d, lo, hi, sign in records:
             self.left[rows, d, np.arange(lo, hi)] -= sign
 
-    def take_with_breaks(self, skills: list[int], d: int, option: ShiftOption,
-                         rules) -> tuple[list, list[int]]:
-        """:meth:`take` the shift, then place each lunch/break where the skill the agent
-        would serve is least short, giving those intervals back. Returns undo records and
-        the chosen piece offsets."""
+    def take_with_breaks(self, skills: list[int], d: int, option: ShiftOption, rules,
+                         fixed: tuple = ()) -> tuple[list, list[int]]:
+        """:meth:`take` the shift, give back the ``fixed`` commitment intervals, then place
+        each lunch/break (outside commitments) where the skill the agent would serve is
+        least short, giving those intervals back. Returns undo records and the offsets."""
         records = [self.take(skills, d, option)]
         served = dict(zip(range(records[0][2], records[0][3]), records[0][0]))
+        for start, end in fixed:
+            lo = (start - self.first) // self.step
+            slots = np.arange(lo, -(-(end - self.first) // self.step))
+            rows = np.asarray([served[k] for k in slots])
+            self.left[rows, d, slots] += 1
+            records.append((rows, d, int(slots[0]), int(slots[-1]) + 1, +1))
         offsets = []
         for _, lo_off, hi_off, length in option.pieces(rules):
-            best, best_need = lo_off, np.inf
+            best, best_need = None, np.inf
             for off in range(lo_off, hi_off + 1, self.step):
+                start = option.start_min + off
+                if any(start < e and s < start + length for s, e in fixed):
+                    continue
                 lo = (option.start_min + off - self.first) // self.step
                 slots = np.arange(lo, lo + length // self.step)
                 need = self.left[[served[k] for k in slots], d, slots].sum()
@@ -209,7 +202,7 @@ def _score(rm: RosterModel, a: int, chosen: dict, d: int, option: ShiftOption,
     mate = d + 1 if weekday == 5 else d - 1 if weekday == 6 else None
     if mate in chosen:
         points -= w.fairness
-    if option.late:
+    if option.late and a not in rm.late_only:
         points -= w.fairness * sum(o.late for o in chosen.values())
     if chosen:
         starts = sorted(o.start_min for o in chosen.values())
@@ -234,6 +227,13 @@ def _pick(rm: RosterModel, residual: _Residual, a: int, chosen: dict, skills: li
     return best
 
 
+def _pieces_fit(option: ShiftOption, fixed: tuple, rules, step: int) -> bool:
+    """Whether every lunch/break of ``option`` has a start outside the commitments."""
+    return all(any(all(option.start_min + off + length <= s or option.start_min + off >= e
+                       for s, e in fixed) for off in range(lo, hi + 1, step))
+               for _, lo, hi, length in option.pieces(rules))
+
+
 def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> dict | None:
     """Best shifts of agent ``a`` against the current residual (None if min hours fail)."""
     problem = rm.problem
@@ -242,6 +242,17 @@ def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> di
     costs = {(d, o): option_cost(o, contract, problem.costs, problem.days[d], problem.holidays)
              for d in range(len(problem.days)) for o, _ in rm.shifts[a, d]}
     chosen: dict[int, ShiftOption] = {}
+    for d, day in enumerate(problem.days):  # days with fixed commitments come first
+        fixed = agent.commitments_on(day)
+        if fixed:
+            cs = residual.gains(skills, d, problem.weights)
+            options = [o for o, _ in rm.shifts[a, d] if _option_ok(rm, a, chosen, d, o)
+                       and _pieces_fit(o, fixed, problem.rules, residual.step)]
+            if not options or not _day_ok(rm, a, chosen, d):
+                return None
+            chosen[d] = max(options, key=lambda o: _score(
+                rm, a, chosen, d, o, cs[residual.span(o)[1]] - cs[residual.span(o)[0]],
+                costs[d, o], last))
     while sum(o.paid_min for o in chosen.values()) < contract.min_hours_week * 60:
         pick = _pick(rm, residual, a, chosen, skills, costs, last, -np.inf)
         if pick is None:
@@ -255,13 +266,13 @@ def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> di
     return chosen if _days_off_ok(rm, a, chosen) else None
 
 
-def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0
-                  ) -> tuple[dict[int, dict[int, ShiftOption]], dict]:
-    """``{agent index: {day index: option}}`` for the agents the greedy could place.
+def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0) -> Iterator[tuple]:
+    """Yield ``({agent: {day: option}}, {(agent, day): [offset per lunch/break]})``.
 
-    Construction (fullest contracts, fewest skills first), then up to ``passes`` rounds of
-    ruin-and-recreate per agent (take the agent's shifts out, place it again) within
-    ``budget_s`` seconds. Also returns ``{(agent, day): [offset per lunch/break]}``.
+    Construction (fullest contracts, fewest skills first) is yielded first; then up to
+    ``passes`` rounds of ruin-and-recreate per agent (take the agent's shifts out, place it
+    again) within ``budget_s`` seconds, and the final placement is yielded again. Agents
+    the greedy cannot place within their rules are absent.
     """
     problem = rm.problem
     started = time.perf_counter()
@@ -286,99 +297,28 @@ def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0
             skills = [residual.channels.index(c) for c in problem.agents[a].skill_set]
             taken[a] = []
             for d, option in chosen.items():
-                records, pieces[a, d] = residual.take_with_breaks(skills, d, option,
-                                                                  problem.rules)
+                records, pieces[a, d] = residual.take_with_breaks(
+                    skills, d, option, problem.rules,
+                    problem.agents[a].commitments_on(problem.days[d]))
                 taken[a] += records
-    return placed, pieces
+        if round_ == 0:
+            yield dict(placed), dict(pieces)
+    if passes:
+        yield dict(placed), dict(pieces)
 
 
 
 
-def _set_breaks(rm: RosterModel, placed: dict, pieces: dict, values: np.ndarray) -> None:
-    """Crew counts of lunches/breaks per offset from the greedy's per-agent placements."""
-    crew_of = {a: g for g, (_, _, members) in enumerate(rm.crews) for a in members}
-    for a, chosen in placed.items():
-        for d, option in chosen.items():
-            for (_, _, at), off in zip(rm.pieces[crew_of[a], d, option], pieces[a, d]):
-                values[at[off].index] += 1
-
-
-def _evaluate_derived(rm: RosterModel, values: np.ndarray) -> None:
-    def val(v) -> int:
-        return int(v) if isinstance(v, int) else int(values[v.index])
-
-    for index in sorted(rm.derived):
-        rule, operands = rm.derived[index]
-        if rule == "sum":
-            values[index] = sum(val(v) for v in operands)
-        elif rule == "cumulative":
-            previous, vs, cs = operands
-            values[index] = val(previous) + sum(c * val(v) for v, c in zip(vs, cs))
-        elif rule == "all":
-            values[index] = int(all(val(v) for v in operands))
-        elif rule == "at_least":
-            late, k = operands
-            values[index] = int(sum(val(v) for v in late) >= k)
-
-
-def _allocate(rm: RosterModel, values: np.ndarray) -> dict:
-    """Skill split of multi-skilled head counts toward the largest remaining need."""
-    scheduled = defaultdict(int)
-    multi = []
-    for (skills, d, minute), (on, off) in rm.crew_work.items():
-        working = int(values[on.index]) - sum(int(values[v.index]) for v in off)
-        if len(skills) == 1:
-            scheduled[skills[0][0], d, minute] += working
-        else:
-            multi.append((len(skills), skills, d, minute, working))
-    for _, skills, d, minute, working in sorted(multi, key=lambda m: m[:1] + m[2:4]):
-        for _ in range(working):
-            c = max((c for c, _ in skills), key=lambda c: (
-                rm.required.get((c, d, minute), 0) - scheduled[c, d, minute],
-                -dict(skills)[c]))
-            scheduled[c, d, minute] += 1
-            values[rm.alloc[skills, c, d, minute].index] += 1
-    return scheduled
-
-
-def _balance(rm: RosterModel, values: np.ndarray, scheduled: dict) -> None:
-    for key, (segments, over) in rm.balance.items():
-        gap = rm.required.get(key, 0) - scheduled.get(key, 0)
-        values[over.index] = max(-gap, 0)
-        short = max(gap, 0)
-        for k, seg in enumerate(segments):
-            values[seg.index] = short if k == len(segments) - 1 else min(short, 1)
-            short -= values[seg.index]
-
-
-def _anchor(rm: RosterModel, values: np.ndarray) -> None:
-    step = rm.problem.rules.start_step_min
-    for a, (anchor, first, deviations) in rm.anchors.items():
-        starts = {d: (o.start_min - first) // step for d in deviations
-                  for o, v in rm.shifts[a, d] if values[v.index]}
-        mid = int(np.median(list(starts.values()))) if starts else anchor.proto.domain[0]
-        values[anchor.index] = mid
-        for d, dev in deviations.items():
-            values[dev.index] = abs(starts[d] - mid) if d in starts else 0
-
-
-def greedy_solution(rm: RosterModel, budget_s: float = 3.0) -> Solution:
-    """A complete assignment of every variable from the greedy shifts.
+def greedy_solutions(rm: RosterModel, budget_s: float = 3.0) -> Iterator[Solution]:
+    """Complete assignments of every variable: after construction, then after improvement.
 
     ``complete`` is False when the greedy left agents unplaced (their shifts are 0).
     """
-    placed, pieces = greedy_shifts(rm, budget_s=budget_s)
-    values = np.zeros(len(rm.model.proto.variables), dtype=np.int64)
-    for (a, d), xs in rm.shifts.items():
-        for option, var in xs:
-            values[var.index] = int(placed.get(a, {}).get(d) == option)
-        values[rm.works[a, d].index] = int(d in placed.get(a, {}))
-    for (g, d), counts in rm.counts.items():
-        for option, n in counts.items():
-            values[n.index] = sum(placed.get(a, {}).get(d) == option for a in rm.crews[g][2])
-    _set_breaks(rm, placed, pieces, values)
-    _evaluate_derived(rm, values)
-    _balance(rm, values, _allocate(rm, values))
-    _anchor(rm, values)
-    points = sum(c * int(values[v.index]) for term in rm.soft for v, c in term.terms)
-    return Solution(values, points, complete=len(placed) == len(rm.problem.agents))
+    for placed, pieces in greedy_shifts(rm, budget_s=budget_s):
+        yield solution_from_placement(rm, placed, pieces)
+
+
+def greedy_solution(rm: RosterModel, budget_s: float = 3.0) -> Solution:
+    """The best of :func:`greedy_solutions`."""
+    return min(greedy_solutions(rm, budget_s), key=lambda s: (not s.complete,
+                                                              s.objective_points))

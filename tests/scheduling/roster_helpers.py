@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 
-from scheduling import (Contract, CostRates, RosterAgent, RosterProblem, RosterResult,
+from scheduling import (Contract, CostRates, RosterProblem, RosterResult,
                         RosterWeights, ShiftRules)
 
 TZ = "Asia/Shanghai"
@@ -75,6 +75,11 @@ def check_hard_rules(prob: RosterProblem, res: RosterResult) -> None:
         assert len(shifts) <= contract.max_days_week
         _check_rest_and_runs(prob, agent, shifts.sort_values("shift_start"))
     for agent in prob.agents:
+        for start, end in agent.commitments:
+            day = roster[(roster.agent_id == agent.agent_id) & (roster.date == start.date())]
+            assert len(day) == 1, f"{agent.agent_id} must work on {start.date()}"
+            assert day.shift_start.iloc[0].tz_localize(None) <= start
+            assert end <= day.shift_end.iloc[0].tz_localize(None)
         if agent.agent_id not in set(roster["agent_id"]):
             assert prob.contracts[agent.contract].min_hours_week == 0
     _check_assignments(prob, res)
@@ -141,7 +146,3 @@ def _check_assignments(prob, res) -> None:
     assert counts.sum() == cov["scheduled"].sum()
     assert (cov["shortfall"] == (cov["required"] - cov["scheduled"]).clip(lower=0)).all()
     assert (cov["surplus"] == (cov["scheduled"] - cov["required"]).clip(lower=0)).all()
-
-
-def naive(dt: str) -> datetime:
-    return datetime.fromisoformat(dt)

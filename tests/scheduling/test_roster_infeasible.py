@@ -53,3 +53,16 @@ def test_rest_after_last_week_in_core():
     reasons = " | ".join(err.value.reasons)
     assert "rest" in reasons and "R1" in reasons and "8 paid hours" in reasons
     assert date(2026, 11, 30).isoformat() in reasons
+
+
+def test_commitment_on_time_off_names_both_rules():
+    plan = days(2)
+    agent = RosterAgent("K9", "pt", {"phone": 1}, time_off=(plan[0],),
+                        commitments=((datetime(2026, 11, 30, 9, 0),
+                                      datetime(2026, 11, 30, 10, 0)),))
+    prob = problem([agent], plan, PROFILE)
+    with pytest.raises(RosterInfeasibleError) as err:
+        build_and_solve(prob, time_limit_s=10, workers=1, seed=0)
+    reasons = " | ".join(err.value.reasons)
+    assert "K9" in reasons and "must attend 2026-11-30 09:00-10:00" in reasons
+    assert "time off on 2026-11-30" in reasons

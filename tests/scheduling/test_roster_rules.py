@@ -85,3 +85,20 @@ def test_progress_reports_improving_objectives(solved):
     assert all(p.best_bound <= p.objective + 1e-6 for p in points)
     assert res.objective == pytest.approx(objectives[-1])
     assert list(res.progress.columns) == ["wall_s", "objective", "best_bound"]
+
+
+def test_fixed_commitment_inside_shift_and_not_counted():
+    plan = days(2)
+    training = (datetime(2026, 11, 30, 10, 0), datetime(2026, 11, 30, 11, 0))
+    agents = [RosterAgent("T", "ft", {"phone": 1}, commitments=(training,)),
+              RosterAgent("U", "ft", {"phone": 1})]
+    prob = problem(agents, plan, {"phone": [(8, 20, 1)]})
+    res = build_and_solve(prob, time_limit_s=3, workers=2, seed=0)
+    check_hard_rules(prob, res)
+    busy = res.assignments[(res.assignments.agent_id == "T")
+                           & (res.assignments.ds.dt.tz_localize(None) >= training[0])
+                           & (res.assignments.ds.dt.tz_localize(None) < training[1])]
+    assert busy.empty
+    pieces = res.breaks[res.breaks.agent_id == "T"]
+    assert (pieces.kind == "commitment").sum() == 1
+    assert "commitment" in res.roster[res.roster.agent_id == "T"].breaks.iloc[0]
