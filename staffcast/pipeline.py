@@ -21,6 +21,7 @@ import forecasting
 import scheduling
 import simulation
 import staffing
+from staffcast.errors import StaffcastError
 from staffcast.cost import cost_by_agent_day, cost_by_channel, interval_cost
 from staffcast.loading import History, agent_skills_frame, read_agents, read_history
 from staffcast.scenario import Scenario, input_fingerprint
@@ -388,7 +389,12 @@ def build_plan(
 
     def timed(stage: str, work: Callable):
         started = time.perf_counter()
-        result = work()
+        try:
+            result = work()
+        except StaffcastError:
+            raise
+        except ValueError as error:  # stages report bad input as ValueError naming the field
+            raise StaffcastError(f"{stage}: {error}") from error
         timings[stage] = time.perf_counter() - started
         if progress is not None:
             progress(stage, timings[stage])

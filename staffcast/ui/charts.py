@@ -128,8 +128,10 @@ def solver_figure(progress: pd.DataFrame, labels: Mapping[str, str]) -> go.Figur
     """Objective and best bound of the roster solver against wall time."""
     fig = go.Figure()
     if not progress.empty:
-        fig.add_trace(go.Scatter(x=progress["wall_s"], y=progress["objective"], name=labels["objective"], mode="lines+markers", line={"shape": "hv"}))
-        fig.add_trace(go.Scatter(x=progress["wall_s"], y=progress["best_bound"], name=labels["bound"], mode="lines", line={"shape": "hv", "dash": "dot"}))
+        fig.add_trace(go.Scatter(x=progress["wall_s"], y=progress["objective"], name=labels["objective"],
+                                 mode="lines+markers", line={"shape": "hv"}))
+        fig.add_trace(go.Scatter(x=progress["wall_s"], y=progress["best_bound"], name=labels["bound"],
+                                 mode="lines", line={"shape": "hv", "dash": "dot"}))
     return _layout(fig, labels["title"], labels["x"], labels["y"])
 
 

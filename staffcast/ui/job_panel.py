@@ -6,6 +6,7 @@ stays usable. When the job ends, the whole app re-runs once to show the new plan
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from staffcast.ui import charts, views
@@ -41,6 +42,8 @@ def _running(job: PlanJob, snap: JobSnapshot) -> None:
         cols[0].metric(tr("ui.chart.objective"), views.number(objective))
         cols[1].metric(tr("ui.chart.bound"), views.number(bound))
         cols[2].metric(tr("job.solutions"), len(snap.solver))
+        if len(snap.solver) >= 2:
+            solver_chart(snap)
     if snap.cancel_requested:
         st.caption(tr("job.cancelling"))
     else:
@@ -85,8 +88,6 @@ def show() -> None:
 
 def solver_chart(snap_or_frame) -> None:
     """The solver's objective and bound over time (from a snapshot or a stored frame)."""
-    import pandas as pd
-
     if isinstance(snap_or_frame, JobSnapshot):
         frame = pd.DataFrame(snap_or_frame.solver, columns=["wall_s", "objective", "best_bound"])
     else:

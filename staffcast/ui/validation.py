@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-import forecasting
 from staffcast.errors import StaffcastError
 from staffcast.loading import read_agents, read_history
 from staffcast.scenario import load_scenario
@@ -53,6 +52,8 @@ def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | N
 
     History or agents is None when it could not be read (its problem is in the report).
     """
+    import forecasting  # the stage packages load in seconds: only when the Data page validates
+
     rows: list[dict] = []
     try:
         scenario, _ = load_scenario(scenario_path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -88,8 +88,34 @@ def summary_metrics(plan: StoredPlan) -> None:
 
 
 def plan_caption(plan: StoredPlan) -> None:
+    """Which plan is shown, and for a what-if variant the changes it was built with."""
     st.caption(tr("ui.plan_caption", plan_id=plan.id, name=plan.name,
                   created=f"{plan.created_at:%Y-%m-%d %H:%M}", fingerprint=plan.fingerprint[:12]))
+    for change in plan.summary.get("what_if", ()):
+        st.caption(tr("ui.variant_of", parent_id=plan.parent_id or "?", name=change.get("name", ""),
+                      changes="; ".join(describe_what_if(change))))
+
+
+WHAT_IF_FRACTIONS = {
+    "volume_change_frac": "sc.volume_pct", "aht_change_frac": "sc.aht_pct", "bot_deflection_frac": "sc.deflection_pct",
+    "absence_frac": "sc.absence_pct", "meetings_frac": "sc.meetings_pct", "surge_buffer_frac": "sc.surge_pct",
+}
+
+
+def describe_what_if(change: Mapping) -> list[str]:
+    """The changes of a stored what-if variant in words, e.g. ``Volume change (%): +30%``."""
+    parts = [
+        f"{tr(key)}: {100 * change[field]:+.0f}%" if field.endswith("change_frac")
+        else f"{tr(key)}: {percent(change[field], 0)}"
+        for field, key in WHAT_IF_FRACTIONS.items() if change.get(field)
+    ]
+    if change.get("deflect_channels") and change.get("bot_deflection_frac"):
+        parts.append(f"{tr('sc.deflect_channels')}: {', '.join(change['deflect_channels'])}")
+    parts += [f"{target['channel']} {percent(target['service_level'], 0)} / {target['answer_s']:g} s"
+              for target in change.get("targets", ())]
+    if change.get("added_agents"):
+        parts.append(f"{tr('sc.added_agents')}: {change['added_agents']} ({change['added_contract']}, {change['added_skills']})")
+    return parts
 
 
 def channel_picker(frame: pd.DataFrame, key: str) -> str:
@@ -169,13 +195,13 @@ def names_of(scenario) -> dict[str, str]:
     return dict(zip(agents["agent_id"], agents.get("name", agents["agent_id"])))
 
 
-def download_buttons(stem: str, csv_frame: pd.DataFrame, excel: bytes, key: str) -> None:
-    """A CSV and an Excel download side by side."""
+def download_buttons(stem: str, csv_frame: pd.DataFrame, excel: Callable[[], bytes], key: str) -> None:
+    """A CSV and an Excel download side by side; files are made only when clicked."""
     from staffcast.ui.exports import csv_bytes
 
     cols = st.columns(2)
-    cols[0].download_button(tr("ui.download_csv"), csv_bytes(csv_frame), f"{stem}.csv", "text/csv", key=f"{key}_csv",
-                            icon=":material/download:")
+    cols[0].download_button(tr("ui.download_csv"), lambda: csv_bytes(csv_frame), f"{stem}.csv", "text/csv",
+                            key=f"{key}_csv", icon=":material/download:")
     cols[1].download_button(tr("ui.download_excel"), excel, f"{stem}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                             icon=":material/download:")

@@ -137,6 +137,18 @@ def test_cli_bad_input_is_one_clear_message(tmp_path, capsys, file, old, new, me
     assert "Traceback" not in captured.err
 
 
+def test_cli_roster_infeasibility_is_explained(tmp_path, capsys):
+    path = write_small_center(tmp_path / "center")
+    agents = path.parent / "agents.csv"
+    week = ";".join(f"2026-03-0{d}" for d in range(2, 7))
+    agents.write_text(agents.read_text(encoding="utf-8").replace("2026-03-04", week), encoding="utf-8")
+    code = main(["--db", f"sqlite:///{tmp_path / 'p.db'}", "plan", str(path), "--out", str(tmp_path / "o"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "roster:" in err and "agent S03" in err and "24-40 paid hours" in err
+    assert not (tmp_path / "o").exists()  # nothing half-written
+
+
 def test_cli_missing_scenario(tmp_path, capsys):
     assert main(["plan", str(tmp_path / "none.toml"), "--out", str(tmp_path)]) == 2
     assert "scenario file does not exist" in capsys.readouterr().err

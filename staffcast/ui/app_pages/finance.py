@@ -34,7 +34,8 @@ def _by_period(plan) -> None:
     fig = go.Figure([go.Bar(x=rows["period"].astype(str), y=rows["total_cost"], name=contract)
                      for contract, rows in table.groupby("contract")])
     fig.update_layout(barmode="stack", title=tr("fi.cost_by_period"), xaxis_title=tr("fi.period"),
-                      yaxis_title=tr("fi.total_cost"), margin={"l": 10, "r": 10, "t": 40, "b": 10})
+                      yaxis_title=tr("fi.total_cost"), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      xaxis_type="category")
     st.plotly_chart(fig)
     st.dataframe(_shown(table, plan), hide_index=True)
 
@@ -72,7 +73,8 @@ def render() -> None:
               "by_month": finance.cost_by_period(plan.frames["cost"], "month"),
               "by_channel": per_contact, "by_channel_contract": plan.frames["cost_by_channel"],
               "by_agent_day": plan.frames["cost"], "overtime": extra}
-    views.download_buttons(f"labor-cost-plan-{plan.id}", plan.frames["cost"], exports.excel_bytes(sheets), key="fi_export")
+    views.download_buttons(f"labor-cost-plan-{plan.id}", plan.frames["cost"], lambda: exports.excel_bytes(sheets),
+                           key="fi_export")
 
 
 render()

@@ -40,7 +40,8 @@ def _gantt(plan, names: dict[str, str]) -> None:
         shown = shown[shown["contract"] == contract]
     breaks = plan.frames.get("breaks")
     if breaks is not None and "agent_id" in breaks and "date" in breaks:
-        breaks = breaks[breaks["date"].astype(str).isin(set(shown["date"].astype(str))) & breaks["agent_id"].isin(set(shown["agent_id"]))]
+        kept = breaks["date"].astype(str).isin(set(shown["date"].astype(str))) & breaks["agent_id"].isin(set(shown["agent_id"]))
+        breaks = breaks[kept]
     label_names = {a: f"{a} {names.get(a, '')}".strip() for a in shown["agent_id"].unique()}
     st.plotly_chart(charts.gantt_figure(charts.gantt_segments(shown, breaks), views.gantt_labels(), label_names))
 
@@ -67,10 +68,13 @@ def _exports(plan, names: dict[str, str]) -> None:
     labels = {"agent": tr("ui.col.agent_id"), "name": tr("ro.name"), "paid_hours": tr("ui.col.paid_hours"),
               "week": tr("ro.week"), "off": tr("ro.off")}
     roster = plan.frames["roster"]
-    workbook = exports.excel_bytes({
-        **exports.roster_grids(roster, names, labels),
-        "roster": roster, "breaks": plan.frames.get("breaks", roster.iloc[:0]), "coverage": plan.frames["coverage"],
-    })
+
+    def workbook() -> bytes:
+        return exports.excel_bytes({
+            **exports.roster_grids(roster, names, labels),
+            "roster": roster, "breaks": plan.frames.get("breaks", roster.iloc[:0]), "coverage": plan.frames["coverage"],
+        })
+
     views.download_buttons(f"roster-plan-{plan.id}", roster, workbook, key="ro_export")
 
 
@@ -90,8 +94,10 @@ def render() -> None:
     st.subheader(tr("ui.chart.solver_title"))
     roster = plan.summary.get("roster", {})
     if roster:
-        st.caption(tr("ro.solver_summary", status=roster.get("status", "?"), objective=views.number(roster.get("objective", float("nan"))),
-                      bound=views.number(roster.get("best_bound", float("nan"))), gap=views.percent(roster.get("gap", float("nan")), 2)))
+        nan = float("nan")
+        st.caption(tr("ro.solver_summary", status=roster.get("status", "?"),
+                      objective=views.number(roster.get("objective", nan)),
+                      bound=views.number(roster.get("best_bound", nan)), gap=views.percent(roster.get("gap", nan), 2)))
     if "solver_progress" in plan.frames:
         job_panel.solver_chart(plan.frames["solver_progress"])
     st.subheader(tr("ro.export_title"))

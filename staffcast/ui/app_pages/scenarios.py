@@ -25,6 +25,7 @@ from staffcast.ui.scenarios import (
 )
 from staffcast.ui.state import tr
 
+APP_TIME_LIMIT_S = 40.0  # default solver limit here: a re-plan of the sample then takes < 60 s on 2 cores
 KPI_FORMATS = {
     "forecast_contacts": ("number", 0), "paid_hours": ("number", 1), "agents_rostered": ("number", 0),
     "scheduled_agent_hours": ("number", 1), "service_level": ("percent", 1), "abandon_rate": ("percent", 1),
@@ -38,8 +39,10 @@ def _build_section() -> None:
     scenario, text = load_scenario(path)
     st.caption(tr("sc.working_scenario", name=scenario.name, path=str(path)))
     cols = st.columns(2)
-    limit = cols[0].number_input(tr("sc.time_limit"), 5.0, 3600.0, float(scenario.solver.time_limit_s), 5.0, key="sc_time_limit")
-    replications = cols[1].number_input(tr("sc.replications"), 1, 1000, int(scenario.simulation.replications), key="sc_replications")
+    default_limit = min(float(scenario.solver.time_limit_s), APP_TIME_LIMIT_S)
+    limit = cols[0].number_input(tr("sc.time_limit"), 5.0, 3600.0, default_limit, 5.0, key="sc_time_limit")
+    replications = cols[1].number_input(tr("sc.replications"), 1, 1000, int(scenario.simulation.replications),
+                                        key="sc_replications")
     if st.button(tr("sc.build"), type="primary", disabled=job_panel.busy(), key="sc_build", icon=":material/play_arrow:"):
         job_panel.start(start_plan_job(
             state.store(), scenario, text, label=scenario.name, time_limit_s=limit, replications=int(replications),
@@ -77,7 +80,8 @@ def _what_if_form(base) -> WhatIf | None:
         volume = cols[0].number_input(tr("sc.volume_pct"), -90.0, 500.0, 0.0, 5.0)
         aht = cols[1].number_input(tr("sc.aht_pct"), -90.0, 500.0, 0.0, 5.0)
         deflection = cols[2].number_input(tr("sc.deflection_pct"), 0.0, 95.0, 0.0, 5.0)
-        deflect = st.multiselect(tr("sc.deflect_channels"), channels, default=[c for c, s in base.channels.items() if s.kind in ("chat", "social")])
+        bots = [c for c, spec in base.channels.items() if spec.kind in ("chat", "social")]
+        deflect = st.multiselect(tr("sc.deflect_channels"), channels, default=bots)
         cols = st.columns(3)
         absence = cols[0].number_input(tr("sc.absence_pct"), 0.0, 80.0, 100 * base.shrinkage.absence_frac, 1.0)
         meetings = cols[1].number_input(tr("sc.meetings_pct"), 0.0, 80.0, 100 * base.shrinkage.meetings_frac, 1.0)
@@ -91,11 +95,16 @@ def _what_if_form(base) -> WhatIf | None:
         submitted = st.form_submit_button(tr("sc.build_variant"), type="primary", disabled=job_panel.busy())
     if not submitted:
         return None
+    def changed(percent: float, base_frac: float) -> float | None:  # None keeps the base value
+        return None if abs(percent / 100 - base_frac) < 1e-9 else percent / 100
+
     return WhatIf(
         name=name, volume_change_frac=volume / 100, aht_change_frac=aht / 100, bot_deflection_frac=deflection / 100,
-        deflect_channels=tuple(deflect), targets=targets, absence_frac=absence / 100, meetings_frac=meetings / 100,
-        surge_buffer_frac=surge / 100, added_agents=int(added), added_contract=contract if added else None,
-        added_skills=skills if added else None,
+        deflect_channels=tuple(deflect) if deflection else (), targets=targets,
+        absence_frac=changed(absence, base.shrinkage.absence_frac),
+        meetings_frac=changed(meetings, base.shrinkage.meetings_frac),
+        surge_buffer_frac=changed(surge, base.shrinkage.surge_buffer_frac),
+        added_agents=int(added), added_contract=contract if added else None, added_skills=skills if added else None,
     )
 
 
@@ -135,8 +144,8 @@ def _compare_section(plan, plans: pd.DataFrame) -> None:
     st.subheader(tr("sc.compare_title"))
     ids = [int(i) for i in plans["id"]]
     names = dict(zip(ids, plans["name"]))
-    if plan.parent_id in ids:  # a variant: compare it with the plan it was cloned from
-        default = [plan.id, plan.parent_id]
+    if plan.parent_id in ids:  # a variant: compare the plan it was cloned from with it
+        default = [plan.parent_id, plan.id]
     else:
         default = [plan.id, next(i for i in ids if i != plan.id)] if len(ids) > 1 else [plan.id]
     chosen = st.multiselect(tr("sc.compare_pick"), ids, default=default, format_func=lambda i: f"#{i} {names[i]}",
@@ -167,7 +176,11 @@ def _curve_section(plan) -> None:
     curve["label"] = [views.percent(v, 0) for v in curve["service_level"]]
     labels = {"title": tr("sc.curve_title"), "x": tr("sc.target_sl"), "y": tr("sc.estimated_cost")}
     st.plotly_chart(charts.curve_figure(curve, "service_level", "estimated_cost", labels))
-    st.dataframe(views.translated(curve.drop(columns="label"), {
+    shown = curve.drop(columns="label").assign(
+        service_level=curve["label"], required_hours=[views.number(v, 1) for v in curve["required_hours"]],
+        scheduled_hours=[views.number(v, 1) for v in curve["scheduled_hours"]],
+        estimated_cost=[views.money(v, plan) for v in curve["estimated_cost"]])
+    st.dataframe(views.translated(shown, {
         "service_level": "sc.target_sl", "required_hours": "sc.required_hours",
         "scheduled_hours": "sc.scheduled_hours", "estimated_cost": "sc.estimated_cost"}), hide_index=True)
 

@@ -13,7 +13,8 @@ from staffcast.ui.state import tr
 TARGET_COLUMNS = {
     "channel": "kpi.channel", "kind": "st.kind", "mode": "st.mode", "service_level": "sc.target_sl",
     "answer_s": "sc.target_answer", "patience_s": "st.patience", "max_occupancy": "st.max_occupancy",
-    "concurrency": "st.concurrency", "shrinkage": "st.shrinkage", "surge_buffer": "sc.surge_pct",
+    "max_abandon": "st.max_abandon", "concurrency": "st.concurrency", "shrinkage": "st.shrinkage",
+    "surge_buffer": "sc.surge_pct",
 }
 METRICS = ("scheduled_required", "required_agents", "volume", "occupancy")
 
@@ -23,6 +24,7 @@ def _targets(scenario) -> None:
     rows = [{
         "channel": name, "kind": spec.kind, "mode": spec.mode, "service_level": views.percent(spec.service_level, 0),
         "answer_s": spec.answer_s, "patience_s": spec.patience_s, "max_occupancy": views.percent(spec.max_occupancy, 0),
+        "max_abandon": views.percent(spec.max_abandon_frac, 0) if spec.max_abandon_frac is not None else "–",
         "concurrency": spec.concurrency, "shrinkage": views.percent(shrinkage.shrinkage_frac, 0),
         "surge_buffer": views.percent(shrinkage.surge_buffer_frac, 0),
     } for name, spec in scenario.channels.items()]
