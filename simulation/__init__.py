@@ -11,7 +11,20 @@ across interval and shift boundaries.
 Three parts are kept apart: the description of the system (:mod:`simulation.config`),
 the numba engine (:mod:`simulation.engine`, fed by :mod:`simulation.arrivals`) and the
 records turned into long frames (:mod:`simulation.records`). Replications come from
-``numpy.random.SeedSequence(seed).spawn(replications)`` and run in parallel threads.
+``numpy.random.SeedSequence(seed).spawn(replications)`` and run in parallel threads
+(numba ``prange``).
+
+Uses:
+
+* ``simulate_roster(demand, assignments, agent_skills, config, replications, seed)``:
+  the published roster's service level per interval with 95% confidence bands
+  (``.summary``), per replication (``.intervals``) and the probability that each day
+  meets its target (``.daily``).
+* ``simulate_staffing(demand, staffing, config, ...)``: verify a head count per interval
+  and channel (single-skill agents).
+* ``search_staffing(demand, config, ...)``: the smallest head count per interval whose
+  simulated service level meets the target (where formulas are approximate: chat,
+  deferred work, queues carried across intervals).
 """
 
 from .config import CenterConfig, ChannelSim, Distribution, Empirical, Exponential, LogNormal

@@ -6,7 +6,8 @@ Analysis*, 5th ed., sec. 8.6.2): the points of a unit-rate Poisson process on
 ``[0, Lambda(T)]`` are mapped through the inverse of the cumulative rate
 ``Lambda(t)``, which is piecewise linear, in one compiled pass with no sorting. Over-dispersion
 multiplies each interval's expected volume by an independent gamma variable of mean 1 and
-coefficient of variation ``volume_cv`` (a gamma-Poisson, i.e. negative-binomial, count).
+coefficient of variation ``volume_cv`` (a gamma-Poisson, i.e. negative-binomial, count),
+drawn per interval or once per day.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def _time_change(gaps, volume, interval_s, handle_unit, handle_scale, patience, 
 
 
 def channel_contacts(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarray,
-                     aht_s: np.ndarray, interval_s: float) -> np.ndarray:
+                     aht_s: np.ndarray, interval_s: float,
+                     day: np.ndarray | None = None) -> np.ndarray:
     """Contacts of one channel: Poisson arrivals with ``volume[i]`` expected in interval i.
 
     Parameters
@@ -70,12 +72,13 @@ def channel_contacts(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarra
     volume : expected arrivals per interval, shape ``(I,)``, >= 0.
     aht_s : mean handle time in seconds per arrival interval, shape ``(I,)``.
     interval_s : interval length in seconds.
+    day : day index of each interval, shape ``(I,)`` (for ``volume_cv_per="day"``).
 
     Returns
     -------
     Contact table ``(n, 4)`` (see :class:`Contacts`), sorted by arrival time.
     """
-    volume = np.ascontiguousarray(_dispersed(rng, ch, volume), dtype=float)
+    volume = np.ascontiguousarray(_dispersed(rng, ch, volume, day), dtype=float)
     scale = np.ascontiguousarray(aht_s, dtype=float) / ch.handle_time.mean
     total = float(volume.sum())
     # enough unit-rate gaps with overwhelming probability; redrawn larger otherwise
@@ -92,7 +95,7 @@ def channel_contacts(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarra
 
 
 def draw_contacts(rng: np.random.Generator, config: CenterConfig, volume: np.ndarray,
-                  aht_s: np.ndarray) -> Contacts:
+                  aht_s: np.ndarray, day: np.ndarray | None = None) -> Contacts:
     """Draw every contact of one replication.
 
     Parameters
@@ -101,22 +104,27 @@ def draw_contacts(rng: np.random.Generator, config: CenterConfig, volume: np.nda
     config : center description.
     volume : expected arrivals, shape ``(C, I)`` in ``config.channels`` order.
     aht_s : mean handle time in seconds of contacts arriving in each interval, ``(C, I)``.
+    day : day index of each interval, ``(I,)``; None = all intervals on one day.
 
     Returns
     -------
     The replication's :class:`Contacts`.
     """
-    parts = [channel_contacts(rng, ch, volume[c], aht_s[c], config.interval_s)
+    parts = [channel_contacts(rng, ch, volume[c], aht_s[c], config.interval_s, day)
              for c, ch in enumerate(config.channels)]
     offsets = np.concatenate(([0], np.cumsum([p.shape[0] for p in parts]))).astype(np.int64)
     return Contacts(parts[0] if len(parts) == 1 else np.concatenate(parts), offsets)
 
 
-def _dispersed(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarray) -> np.ndarray:
+def _dispersed(rng: np.random.Generator, ch: ChannelSim, volume: np.ndarray,
+               day: np.ndarray | None) -> np.ndarray:
     if ch.volume_cv == 0:
         return volume
     shape = 1.0 / ch.volume_cv**2
-    return volume * rng.gamma(shape, 1.0 / shape, volume.shape)
+    if ch.volume_cv_per == "interval":
+        return volume * rng.gamma(shape, 1.0 / shape, volume.shape)
+    day = np.zeros(volume.shape, np.int64) if day is None else day
+    return volume * rng.gamma(shape, 1.0 / shape, int(day.max()) + 1)[day]
 
 
 def _patience(rng: np.random.Generator, ch: ChannelSim, n: int) -> np.ndarray:

@@ -107,7 +107,8 @@ class ChannelSim:
     kind : ``voice``, ``chat``, ``email`` or ``social``.
     mode : ``realtime`` (customers wait and may abandon) or ``deferred`` (email: queued
         work done only when no realtime contact waits for the agent; never abandons).
-    answer_s : service-level threshold in seconds; for deferred work the response deadline.
+    answer_s : service-level threshold in seconds (wait from arrival to the start of
+        handling); for deferred work the response deadline.
     service_level : target share answered within ``answer_s``, in (0, 1].
     patience_s : mean patience in seconds; ``None`` = infinite (no abandonment).
     patience : shape of the patience distribution (rescaled to mean ``patience_s``).
@@ -116,8 +117,10 @@ class ChannelSim:
     concurrency : contacts an agent holds at once (chat ``3``); 1 for voice and email.
     concurrency_aht_factor : handle-time stretch when the contact starts as the
         1st, 2nd, ... concurrent contact; length ``concurrency``, first value 1.0.
-    volume_cv : coefficient of variation of a gamma multiplier on each interval's
-        expected volume (gamma-Poisson over-dispersion for forecast error); 0 = Poisson.
+    volume_cv : coefficient of variation of a gamma multiplier of mean 1 on the expected
+        volume (gamma-Poisson over-dispersion for forecast error); 0 = Poisson.
+    volume_cv_per : ``interval`` (an independent multiplier per interval) or ``day`` (one
+        per calendar day, the usual shape of forecast error: a whole day runs high or low).
     """
 
     channel: str
@@ -131,6 +134,7 @@ class ChannelSim:
     concurrency: int = 1
     concurrency_aht_factor: tuple[float, ...] | None = None
     volume_cv: float = 0.0
+    volume_cv_per: Literal["interval", "day"] = "interval"
 
     def __post_init__(self) -> None:
         if not isinstance(self.channel, str) or not self.channel:
@@ -155,6 +159,9 @@ class ChannelSim:
         self._check_factor()
         if not (math.isfinite(self.volume_cv) and self.volume_cv >= 0):
             raise ValueError(f"volume_cv must be >= 0, got {self.volume_cv!r}")
+        if self.volume_cv_per not in ("interval", "day"):
+            raise ValueError("volume_cv_per must be 'interval' or 'day', "
+                             f"got {self.volume_cv_per!r}")
 
     def _check_factor(self) -> None:
         factor = self.concurrency_aht_factor
@@ -196,6 +203,8 @@ class CenterConfig:
         chans = tuple(self.channels)
         if not chans or not all(isinstance(c, ChannelSim) for c in chans):
             raise ValueError(f"channels must be a non-empty tuple of ChannelSim, got {chans!r}")
+        if len(chans) > 100:
+            raise ValueError(f"channels must number at most 100, got {len(chans)}")
         names = [c.channel for c in chans]
         if len(set(names)) != len(names):
             raise ValueError(f"channels must have unique names, got {names!r}")

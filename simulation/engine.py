@@ -7,14 +7,22 @@ FIFO queue; a contact whose patience ran out while waiting is found *lazily* whe
 of its queue is examined: under FIFO an abandoned contact never affects anyone else, so it
 is enough to count it (at its arrival interval) when it reaches the head.
 
-Routing: an arriving contact goes to the eligible agent with the best tier (``planned``:
+Routing: an arriving contact goes to the available agent with the best tier (``planned``:
 agents planned on the channel first, then by skill priority; ``skills``: by priority),
 then fewest contacts in hand (chat), then longest idle. A freed agent pulls from its
 planned channel first (``planned`` routing), then its skills by priority, realtime before
-deferred. An agent leaving for a break or the end of a shift finishes the contacts in hand
-(no preemption) and takes no new ones. A chat agent holds up to ``k`` contacts of one
-channel; a contact starting as the m-th in hand has its handle time stretched by
-``factor[m-1]``.
+deferred, so deferred work (email) is taken only when none of the agent's realtime queues
+has a waiting contact (an agent the roster planned on email takes email first). An agent
+leaving for a break or the end of a shift finishes the contacts in hand (no preemption)
+and takes no new ones. A chat agent holds up to ``k`` contacts of one channel; a contact
+starting as the m-th in hand has its handle time stretched by ``factor[m-1]``. Waits
+(ASA, service level, the deferred response deadline) run from arrival to the start of
+handling. Contacts still waiting when no agent works any more count as abandoned
+(finite patience) or unanswered.
+
+Invariant used for speed: if a channel's queue holds a waiting contact, no agent who
+could take it is available (every agent who becomes available first pulls from its
+queues), so an arrival only looks for an agent when its queue is empty.
 """
 
 from __future__ import annotations
@@ -168,7 +176,7 @@ def run_replication(cont, ch_lo, ch_hi, planned, rank, order, conc, stretch, ans
             if by_plan:
                 tier = 0 if ag[a, PLAN] == c else 1 + r
             else:
-                tier = r if r < NO_SKILL else 0
+                tier = r if r < NO_SKILL else 1  # planned there without the skill
             free = agt[a, FREE_SINCE]
             if (best < 0 or tier < best_tier or (tier == best_tier and (
                     act < best_act or (act == best_act and (
@@ -238,13 +246,15 @@ def run_replication(cont, ch_lo, ch_hi, planned, rank, order, conc, stretch, ans
         a = ha[0]
         sc[2] = 1
         flush(a, t)
+        was_full = conc[ag[a, CHANNEL]] == 1   # one-at-a-time contact: unavailable
         ag[a, ACTIVE] -= 1
         if ag[a, ACTIVE] == 0:
             ag[a, CHANNEL] = -1
             agt[a, FREE_SINCE] = t
         if ag[a, ON_DUTY] == 1:
             pull(a, t)
-        refresh(a)
+        if not (was_full and ag[a, ACTIVE] == 1 and conc[ag[a, CHANNEL]] == 1):
+            refresh(a)  # (skipped when the agent went straight on to another such contact)
         if sc[2] == 1:
             sc[0] = _heap_pop(ht, ha, sc[0])
             sc[2] = 0

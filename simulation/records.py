@@ -1,9 +1,12 @@
 """Records of what happened, turned into long frames: per replication, summary, daily.
 
 Service level is counted by *arrival* interval: contacts answered within ``answer_s``
-divided by contacts offered (abandoned contacts count as missed). The summary band is the
-95% Student-t confidence interval of the mean across replications,
-``mean +/- t(0.975, R-1) * sd / sqrt(R)``, clipped to [0, 1].
+divided by contacts offered (abandoned contacts count as missed); ASA is the mean wait of
+the answered ones. Occupancy is the busy time of the agents planned on the channel in the
+interval (whatever they served; a chat agent holding m of k chats counts m/k) divided by
+their on-duty time. The summary band is the 95% Student-t confidence interval of the mean
+service level across replications, ``mean +/- t(0.975, R-1) * sd / sqrt(R)``, clipped to
+[0, 1]; intervals without contacts in a replication are left out of its mean.
 """
 
 from __future__ import annotations

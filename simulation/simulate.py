@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,9 @@ from .engine import N_STATS, NO_SKILL, run_batch
 from .records import SimulationResult, build_result
 
 Seed = int | np.random.Generator | None
+# numba's fallback "workqueue" threading layer must not be entered by two threads at once
+# (Streamlit serves sessions from threads); the lock costs nothing with one caller.
+_ENGINE_LOCK = threading.Lock()
 DEMAND_COLUMNS = ("channel", "ds", "volume", "aht_s")
 ASSIGNMENT_COLUMNS = ("agent_id", "ds", "channel")
 SKILL_COLUMNS = ("agent_id", "channel", "priority")
@@ -163,9 +167,12 @@ def run(grid: Grid, planned: np.ndarray, rank: np.ndarray, order: np.ndarray,
     day = pd.factorize(pd.Index(grid.ds.date), sort=True)[0]
     plans, contacts = [], []
     for rng in gens:
-        plans.append(_absent(rng, planned, day, config.absence_prob))
-        contacts.append(draw_contacts(rng, config, grid.volume, grid.aht_s))
-    plan = np.ascontiguousarray(np.stack(plans), dtype=np.int64)
+        # separate streams: the contacts do not depend on the number of agents, so runs
+        # with different staffing share them (common random numbers)
+        absence_rng, contact_rng = rng.spawn(2)
+        plans.append(_absent(absence_rng, planned, day, config.absence_prob))
+        contacts.append(draw_contacts(contact_rng, config, grid.volume, grid.aht_s, day))
+    plan = np.ascontiguousarray(np.stack(plans), dtype=np.int8)  # channel index or -1
     starts = np.cumsum([0] + [k.offsets[-1] for k in contacts[:-1]])
     ch_off = np.stack([k.offsets + s for k, s in zip(contacts, starts)]).astype(np.int64)
     cont = contacts[0].table if len(contacts) == 1 else np.concatenate(
@@ -177,10 +184,10 @@ def run(grid: Grid, planned: np.ndarray, rank: np.ndarray, order: np.ndarray,
     for c, ch in enumerate(config.channels):
         stretch[c, : ch.concurrency] = ch.concurrency_aht_factor
     answer = np.array([c.answer_s for c in config.channels], float)
-    run_batch(cont, ch_off, plan, rank, order, conc, stretch, answer,
-              config.routing == "planned", config.interval_s, stats)
-    onehot = plan[:, :, :, None] == np.arange(n_ch)[None, None, None, :]
-    agents = onehot.sum(axis=1).transpose(0, 2, 1).astype(float)
+    with _ENGINE_LOCK:
+        run_batch(cont, ch_off, plan, rank, order, conc, stretch, answer,
+                  config.routing == "planned", config.interval_s, stats)
+    agents = np.stack([(plan == c).sum(axis=1) for c in range(n_ch)], axis=1).astype(float)
     return build_result(stats.transpose(0, 3, 1, 2), agents * config.interval_s, agents,
                         grid.ds, config, seed if isinstance(seed, (int, np.integer)) else None)
 

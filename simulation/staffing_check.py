@@ -7,6 +7,9 @@ service level meets the channel target: it starts from the offered load
 ``ceil(volume * aht_s * stretch_k / (k * interval_s))`` (a lower bound: fewer agents
 cannot carry the load) and adds one agent to every interval still below target, using
 common random numbers (the same seed) in every round, until all intervals meet it.
+For deferred work (email) the per-interval load is not a lower bound (a backlog can be
+spread up to the deadline), so the result there is conservative: it meets the target but
+may not be the smallest.
 """
 
 from __future__ import annotations

@@ -153,3 +153,50 @@ def test_same_seed_same_result_different_seed_differs():
     pd.testing.assert_frame_equal(a.intervals, b.intervals)
     pd.testing.assert_frame_equal(a.daily, b.daily)
     assert not a.intervals["offered"].equals(c.intervals["offered"])
+
+
+def test_day_level_overdispersion_moves_whole_days():
+    """With one gamma multiplier per day, a day's intervals run high or low together, so
+    daily totals vary far more than under per-interval multipliers of the same cv."""
+    n_int = 96 * 2
+    spread = {}
+    for per in ("interval", "day"):
+        ch = ChannelSim("phone", volume_cv=0.3, volume_cv_per=per)
+        res = simulate_staffing(demand("phone", 20.0, 100.0, n_int),
+                                staffing("phone", 5, n_int), CenterConfig(channels=(ch,)),
+                                replications=40, seed=14)
+        daily = res.intervals.assign(date=res.intervals["ds"].dt.date).groupby(
+            ["replication", "date"])["offered"].sum()
+        by_date = daily.groupby(level="date")
+        spread[per] = (by_date.std() / by_date.mean()).mean()   # cv across replications
+    assert spread["day"] == pytest.approx(0.3, abs=0.08)
+    assert spread["interval"] < 0.1
+
+
+def test_concurrent_calls_from_threads_match_sequential():
+    """Streamlit runs sessions in threads: simultaneous simulations give the same frames."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cfg = CenterConfig(channels=(PHONE,))
+    args = (demand("phone", 30.0, 200.0, 16), staffing("phone", 8, 16), cfg)
+    with ThreadPoolExecutor(2) as pool:
+        futures = [pool.submit(simulate_staffing, *args, replications=3, seed=s) for s in (1, 2)]
+        results = [f.result() for f in futures]
+    for s, res in zip((1, 2), results):
+        pd.testing.assert_frame_equal(res.intervals,
+                                      simulate_staffing(*args, replications=3, seed=s).intervals)
+
+
+def test_result_does_not_depend_on_thread_count():
+    import numba
+
+    cfg = CenterConfig(channels=(PHONE,), absence_prob=0.1)
+    args = (demand("phone", 30.0, 200.0, 16), staffing("phone", 8, 16), cfg)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = simulate_staffing(*args, replications=4, seed=5)
+    finally:
+        numba.set_num_threads(threads)
+    pd.testing.assert_frame_equal(one.summary,
+                                  simulate_staffing(*args, replications=4, seed=5).summary)

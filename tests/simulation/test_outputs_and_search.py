@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from simulation import CenterConfig, ChannelSim, search_staffing, simulate_roster
 
-from .helpers import assignments, demand, grid
+from .helpers import assignments, demand
 
 CONTRACT = ["channel", "ds", "offered", "answered", "abandoned", "service_level",
             "service_level_lo", "service_level_hi", "asa_s", "occupancy"]
@@ -87,3 +86,22 @@ def test_search_finds_smallest_staffing_meeting_target():
     # needs fewer (fresh agents start idle), the falling edge more (carried-over queue)
     assert 27 <= peak <= 31
     assert found["agents"].to_numpy()[2] < peak
+
+
+def test_search_with_chat_concurrency_matches_erlang_a_on_slots():
+    """Flat chat demand, 3 chats per agent, no stretch: the searched head count in the
+    stationary middle is the Erlang A count of n*3 servers, within one agent."""
+    from .test_queueing_oracles import erlang_a
+
+    n_int, vol, aht_s, patience_s = 24, 60.0, 480.0, 200.0
+    ch = ChannelSim("chat", kind="chat", answer_s=40.0, service_level=0.8,
+                    patience_s=patience_s, concurrency=3)
+    found = search_staffing(demand("chat", vol, aht_s, n_int), CenterConfig(channels=(ch,)),
+                            replications=12, seed=2)
+    lam = vol / 900.0
+    oracle = next(n for n in range(1, 50)
+                  if erlang_a(3 * n, lam, 1 / aht_s, 1 / patience_s, 40.0)["service_level"]
+                  >= 0.8)
+    middle = found["agents"].to_numpy()[4:-4]
+    assert abs(np.median(middle) - oracle) <= 1
+    assert found["meets_target"].all()

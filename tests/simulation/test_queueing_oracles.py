@@ -71,12 +71,13 @@ def erlang_a(n: int, lam: float, mu: float, theta: float, answer_s: float,
 
 
 def simulated(n: int, lam_per_s: float, aht_s: float, patience_s: float | None,
-              answer_s: float, seed: int) -> dict[str, np.ndarray]:
+              answer_s: float, seed: int, concurrency: int = 1) -> dict[str, np.ndarray]:
     """Per-replication pooled service level, ASA and abandonment over a stationary day."""
-    cfg = CenterConfig(channels=(ChannelSim("phone", answer_s=answer_s,
-                                            patience_s=patience_s),))
+    ch = ChannelSim("phone", answer_s=answer_s, patience_s=patience_s,
+                    concurrency=concurrency)
     res = simulate_staffing(demand("phone", lam_per_s * 900, aht_s, N_INT),
-                            staffing("phone", n, N_INT), cfg, replications=REPS, seed=seed)
+                            staffing("phone", n, N_INT), CenterConfig(channels=(ch,)),
+                            replications=REPS, seed=seed)
     f = res.intervals
     steady = f[f["ds"].isin(f["ds"].unique()[WARMUP:-1])]
     g = steady.groupby("replication")[["offered", "answered_within", "abandoned",
@@ -91,7 +92,8 @@ def simulated(n: int, lam_per_s: float, aht_s: float, patience_s: float | None,
 def assert_in_ci99(values: np.ndarray, expected: float, name: str) -> None:
     mean = values.mean()
     half = stats.t.ppf(0.995, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
-    assert abs(mean - expected) <= half, f"{name}: sim {mean:.4f} +/- {half:.4f}, oracle {expected:.4f}"
+    assert abs(mean - expected) <= half, (
+        f"{name}: sim {mean:.4f} +/- {half:.4f}, oracle {expected:.4f}")
 
 
 def test_oracles_agree_with_each_other():
@@ -118,5 +120,15 @@ def test_mmn_plus_m_matches_erlang_a(n, load_frac, aht_s, patience_s):
     lam = load_frac * n / aht_s
     sim = simulated(n, lam, aht_s, patience_s, 20.0, seed=5)
     oracle = erlang_a(n, lam, 1 / aht_s, 1 / patience_s, 20.0)
+    for key in ("service_level", "asa_s", "abandon_frac"):
+        assert_in_ci99(sim[key], oracle[key], key)
+
+
+def test_chat_slots_without_stretch_are_servers():
+    """k chats per agent with no handle-time stretch: n agents are n*k Erlang A servers."""
+    n, k, aht_s, patience_s = 4, 3, 400.0, 240.0
+    lam = 0.95 * n * k / aht_s
+    sim = simulated(n, lam, aht_s, patience_s, 40.0, seed=17, concurrency=k)
+    oracle = erlang_a(n * k, lam, 1 / aht_s, 1 / patience_s, 40.0)
     for key in ("service_level", "asa_s", "abandon_frac"):
         assert_in_ci99(sim[key], oracle[key], key)
