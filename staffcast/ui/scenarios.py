@@ -20,8 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import forecasting
-from staffcast.pipeline import run_staffing
 from staffcast.errors import DataError
 from staffcast.scenario import EventSpec, OverrideSpec, Scenario, parse_scenario
 

@@ -1,7 +1,9 @@
 """Session state of the planner app, initialized in one place, and cached store access.
 
 Every key the pages read lives in :data:`DEFAULTS`; :func:`init_state` sets the missing
-ones at the top of each run, so pages never test for a key. Plans are loaded through
+ones at the top of each run, so pages never test for a key. Two one-shot keys carry a
+finished job's outcome into the next run: ``_next_plan_id`` (shown next) and
+``_job_message`` (shown once). Plans are loaded through
 ``st.cache_data`` (keyed by store URL and plan id: stored plans never change), the store
 itself through ``st.cache_resource`` (one engine per URL and process).
 """
@@ -23,11 +25,9 @@ SAMPLE_SCENARIO = Path(__file__).resolve().parents[2] / "data" / "sample" / "sce
 
 DEFAULTS: dict[str, Any] = {
     "lang": None,  # set from the browser, the plan's scenario or the default on first run
-    "plan_id": None,  # the plan shown; None = latest saved
-    "scenario_path": None,  # working scenario file (None = bundled sample)
-    "job": None,  # running background job (staffcast.ui.jobs.PlanJob)
-    "compare_ids": [],  # plans in the scenario comparison
-    "roster_locks": [],  # locked (agent_id, date) shifts for re-solving
+    "plan_pick": None,  # id of the plan shown (the sidebar picker; latest saved by default)
+    "scenario_path": None,  # working scenario file (None = $STAFFCAST_SCENARIO or the bundled sample)
+    "job": None,  # the running background job (staffcast.ui.jobs.PlanJob)
     "work_dir": None,  # this session's scratch folder (uploads, agents of what-if variants)
 }
 
@@ -53,7 +53,7 @@ def init_state() -> None:
     """Set every session key the pages use to its default if it is missing."""
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
-            st.session_state[key] = list(value) if isinstance(value, list) else value
+            st.session_state[key] = value
 
 
 def lang() -> str:
@@ -95,15 +95,6 @@ def _load(url: str, plan_id: int) -> StoredPlan:
 def load_plan(plan_id: int) -> StoredPlan:
     """A stored plan (cached: plans are append-only and never change once saved)."""
     return _load(store_url(), int(plan_id))
-
-
-def current_plan_id(plans: pd.DataFrame) -> int | None:
-    """The plan chosen in the sidebar, or the latest one when none is chosen (or it vanished)."""
-    if plans.empty:
-        return None
-    chosen = st.session_state.get("plan_id")
-    ids = [int(i) for i in plans["id"]]
-    return chosen if chosen in ids else ids[0]
 
 
 def scenario_path() -> Path:

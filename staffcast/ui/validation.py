@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -98,8 +99,6 @@ def stage_inputs(folder: Path, scenario_text: str, history: tuple[str, bytes] | 
     Returns the scenario path. Files not uploaded are copied from ``fallback_dir`` so that
     the folder holds a complete, self-contained set of inputs.
     """
-    import tomllib
-
     folder.mkdir(parents=True, exist_ok=True)
     raw = tomllib.loads(scenario_text)
     names = {}

@@ -128,6 +128,9 @@ def test_builds_the_plan_in_the_browser(tmp_path, browser, center):
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
         page.goto(f"{url}/scenarios")
         page.get_by_role("button", name=t("sc.build", "en")).click()
+        expect(page.get_by_role("button", name=t("job.cancel", "en"))).to_be_visible(timeout=30_000)
+        progress = tmp_path / "building-en.png"
+        page.screenshot(path=str(progress))
         done = page.get_by_text("saved as plan #1")
         expect(done).to_be_visible(timeout=240_000)
         _switch_language(page, "zh")
@@ -136,5 +139,5 @@ def test_builds_the_plan_in_the_browser(tmp_path, browser, center):
         expect(page.get_by_role("heading", name=t("ui.section.kpis", "zh"))).to_be_visible(timeout=30_000)
         shot = tmp_path / "built-plan-zh.png"
         page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot: {shot}")
+        print(f"screenshots: {progress} (while building), {shot}")
         assert shot.stat().st_size > 10_000

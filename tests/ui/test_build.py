@@ -19,7 +19,7 @@ def scenarios_page(center: Path) -> AppTest:
     at.run()
     at.radio(key="lang").set_value("en").run()
     at.switch_page("app_pages/scenarios.py").run()
-    at.number_input(key="sc_time_limit").set_value(5.0)
+    at.number_input(key="sc_time_limit").set_value(5.0)  # the minimum; the solver stops earlier if optimal
     at.number_input(key="sc_replications").set_value(2)
     return at
 
@@ -50,7 +50,7 @@ def test_build_a_plan_then_a_what_if_variant_and_compare(store_url, center):
     assert variant.parent_id == 1 and variant.summary["what_if"][0]["volume_change_frac"] == 0.3
     base = store.load(1)
     assert variant.frames["forecast"]["volume"].sum() > 1.29 * base.frames["forecast"]["volume"].sum()
-    assert at.multiselect(key="sc_compare_2").value == [2, 1]
+    assert at.multiselect(key="sc_compare_2").value == [1, 2]  # base first, then the variant
     table = next(d.value for d in at.dataframe if t("sc.kpi.total_cost", "en") in d.value.index)
     assert len(table.columns) == 2
 

@@ -65,6 +65,15 @@ def test_cost_service_curve_is_drawn(plan_store, center):
     assert t("sc.estimated_cost", "en") in curve.columns and len(curve) >= 5
 
 
+def test_staffing_models_side_by_side(plan_store, center):
+    at = open_page("staffing", "en", center)
+    at.number_input(key="st_model_reps").set_value(2)
+    at.button(key="st_models").click().run()
+    assert_clean(at)
+    table = next(d.value for d in at.dataframe if t("st.model_erlang_a", "en") in d.value.columns)
+    assert len(table) > 0 and {t("st.model_erlang_c", "en"), t("st.model_simulated", "en")} <= set(table.columns)
+
+
 def test_finance_by_month(plan_store, center):
     at = open_page("finance", "en", center)
     at.session_state["fi_period"] = "month"
@@ -89,3 +98,52 @@ def test_page_errors_are_messages_not_tracebacks(store_url, center):
     at = open_page("scenarios", "en", center)
     assert not at.exception
     assert any("not valid TOML" in e.value for e in at.error)
+
+
+def test_upload_history_agents_and_scenario(store_url, center, tmp_path):
+    at = open_page("data", "en")
+    folder = center.parent
+    at.file_uploader(key="da_history").set_value(("calls.csv", (folder / "history.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="da_agents").set_value(("team.csv", (folder / "agents.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="da_scenario").set_value(("center.toml", center.read_bytes(), "application/toml"))
+    next(b for b in at.button if b.label == t("da.use_files", "en")).click().run()
+    assert_clean(at)
+    staged = Path(at.session_state["scenario_path"])
+    assert staged != center and (staged.parent / "calls.csv").is_file() and (staged.parent / "team.csv").is_file()
+    assert any(t("da.valid", "en", warnings=0) == s.value for s in at.success)
+
+
+def test_another_planner_saving_does_not_change_my_plan(plan_store, center):
+    at = open_page("overview", "en", center)
+    mine = at.selectbox(key="plan_pick").value
+    other = save_synthetic_plan(plan_store, name="another planner's plan")
+    at.run()
+    assert at.selectbox(key="plan_pick").value == mine
+    assert f"#{other} another planner's plan" in at.selectbox(key="plan_pick").options
+
+
+def test_a_variant_shows_its_changes_in_words(plan_store, center):
+    from staffcast.storage import PlanStore
+    from staffcast.ui.scenarios import TargetChange, WhatIf
+    from tests.ui.synthetic_plan import synthetic_frames
+
+    change = WhatIf("peak", volume_change_frac=0.3, targets=(TargetChange("phone", 0.9, 15),), added_agents=2,
+                    added_contract="part_time", added_skills="phone:1").describe()
+    store = PlanStore(plan_store)
+    store.save("peak", "", "0" * 64, {"what_if": [change]}, synthetic_frames(), parent_id=1)
+    at = open_page("overview", "en", center)
+    caption = next(c.value for c in at.caption if c.value.startswith("What-if variant of plan #1"))
+    assert f"{t('sc.volume_pct', 'en')}: +30%" in caption
+    assert "phone 90% / 15 s" in caption and f"{t('sc.added_agents', 'en')}: 2 (part_time, phone:1)" in caption
+
+
+def test_forecast_page_replans_with_its_calendar(plan_store, center):
+    at = open_page("forecast", "en", center)
+    at.button(key="fc_replan").click().run()
+    assert_clean(at)
+    job = at.session_state["job"]
+    assert job is not None and job.label == "small test center"
+    job.cancel()
+    assert job.join(120)
+    at.run()
+    assert any(t("job.cancelled", "en", label="small test center") == w.value for w in at.warning)
