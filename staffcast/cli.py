@@ -187,7 +187,8 @@ def _command_app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.db:
         env["STAFFCAST_DB"] = args.db
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port)]
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
+               "--server.headless", "true"]
     return subprocess.call(command, env=env)
 
 
