@@ -36,6 +36,7 @@ from forecasting import ForecastConfig, forecast_channels, make_model  # noqa: E
 from forecasting.backtest import seasonal_scale  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/fpp2-calls/calls_5min.csv"
+DEFAULT_SAMPLE = Path(__file__).resolve().parents[1] / "data/sample/scenario.toml"
 
 
 def load_history(path: Path, time_col: str, value_col: str, tz: str) -> tuple[pd.DataFrame, int]:
@@ -114,7 +115,7 @@ def evaluate(hist: pd.DataFrame, interval_min: int, country: str | None, tz: str
     for protocol in ("day_ahead", "two_week"):
         acc = {m: {"abs": 0.0, "act": 0.0, "mase": []} for m in
                ("staffcast", "seasonal_naive", "slot_average_8w", "statsforecast_mstl")}
-        cover, n_cover, fit_s = 0, 0, 0.0
+        cover, n_cover, fit_s, cpu_s = 0, 0, 0.0, 0.0
         for first, horizon in origins(open_days, protocol):
             row = (first - dates[0]).days
             actual = dm.volume[row:row + horizon].ravel()
@@ -122,9 +123,10 @@ def evaluate(hist: pd.DataFrame, interval_min: int, country: str | None, tz: str
             train = dm.volume[:row].ravel()
             scale = seasonal_scale(train, 7 * spd)
             start = pd.Timestamp(first).tz_localize(tz)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             res = forecast_channels(hist, start, start + pd.Timedelta(days=horizon), cfg)
             fit_s += time.perf_counter() - t0
+            cpu_s += time.process_time() - c0
             fc = res.forecast
             preds = {"staffcast": fc["volume"].to_numpy()}
             for b in ("seasonal_naive", "slot_average_8w"):
@@ -149,8 +151,38 @@ def evaluate(hist: pd.DataFrame, interval_min: int, country: str | None, tz: str
         }
         results[protocol]["coverage_80"] = cover / n_cover
         results[protocol]["fit_s"] = fit_s
+        results[protocol]["cpu_s"] = cpu_s
+        results[protocol]["n_origins"] = len(origins(open_days, protocol))
         results[protocol]["selected"] = res.selected
     return results
+
+
+def sample_speed(scenario: Path) -> dict:
+    """Time ``forecast_channels`` on the sample center (four channels, two years of
+    15-minute history, one-week horizon, CN holidays and the scenario's events)."""
+    import datetime as dt
+    import tomllib
+
+    from forecasting import CalendarEvent
+
+    spec = tomllib.loads(scenario.read_text(encoding="utf-8"))
+    events = tuple(
+        CalendarEvent(e["name"], tuple(dt.date.fromisoformat(d) for d in e["dates"]),
+                      e.get("pre_days", 0), e.get("post_days", 0))
+        for e in spec.get("events", [])
+    )
+    cfg = ForecastConfig(interval_min=spec.get("interval_min", 15), events=events,
+                         holidays_country=spec.get("forecast", {}).get("holidays_country", "CN"),
+                         backtest_origins=spec.get("forecast", {}).get("backtest_origins", 4))
+    hist = pd.read_csv(scenario.parent / spec["history"])
+    hist["ds"] = pd.to_datetime(hist["ds"], utc=True).dt.tz_convert(spec["timezone"])
+    start = pd.Timestamp(spec["week_start"]).tz_localize(spec["timezone"])
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = forecast_channels(hist, start, start + pd.Timedelta(days=7), cfg)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"sample center: {hist['channel'].nunique()} channels, {len(hist)} rows; "
+          f"forecast_channels {wall:.1f} s wall, {cpu:.1f} s CPU; selected {res.selected}")
+    return {"sample_fit_s": round(wall, 2), "sample_cpu_s": round(cpu, 2)}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -161,6 +193,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--tz", default="UTC", help="time zone of naive timestamps")
     ap.add_argument("--country", default=None, help="holidays country code (default: none)")
     ap.add_argument("--intervals", default="30,15", help="aggregation levels in minutes")
+    ap.add_argument("--sample", type=Path, default=DEFAULT_SAMPLE,
+                    help="scenario.toml whose history is timed (skipped if missing)")
     args = ap.parse_args(argv)
     hist, step = load_history(args.data, args.time_column, args.value_column, args.tz)
     print(f"data: {args.data.name}, {len(hist)} intervals of {step} min")
@@ -175,18 +209,22 @@ def main(argv: list[str] | None = None) -> dict:
                     print(f"{minutes:>2} min {protocol:<9} {m:<19} WAPE {r[m]['wape']:6.2f}%  "
                           f"MASE {r[m]['mase']:.3f}")
             print(f"{minutes:>2} min {protocol:<9} staffcast coverage_80 {r['coverage_80']:.3f}  "
-                  f"fit {r['fit_s']:.1f} s  selected {r['selected']}")
+                  f"fit+forecast {r['fit_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU over "
+                  f"{r['n_origins']} origins  last choice {r['selected']}")
             name = f"{key}_{minutes}min"
             summary[f"wape_{name}"] = round(r["staffcast"]["wape"], 3)
             summary[f"mase_{name}"] = round(r["staffcast"]["mase"], 4)
             summary[f"coverage_80_{name}"] = round(r["coverage_80"], 4)
             summary[f"fit_s_{name}"] = round(r["fit_s"], 2)
+            summary[f"cpu_s_{name}"] = round(r["cpu_s"], 2)
             coverages.append(r["coverage_80"])
             for m in ("seasonal_naive", "slot_average_8w", "statsforecast_mstl"):
                 if m in r:
                     summary["baselines"].setdefault(m, {})[f"wape_{name}"] = round(r[m]["wape"], 3)
                     summary["baselines"][m][f"mase_{name}"] = round(r[m]["mase"], 4)
     summary["coverage_80"] = round(float(np.mean(coverages)), 4)
+    if args.sample.exists():
+        summary.update(sample_speed(args.sample))
     print(json.dumps(summary, ensure_ascii=False))
     return summary
 

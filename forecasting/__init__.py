@@ -1,12 +1,19 @@
 """Forecasting stage: interval forecasts of contact volume and handle time per channel.
 
-History (``channel, ds, volume, aht_s``) is validated, laid out on a local-time grid,
-cleaned of holidays, events and outlier days (whose multiplicative effects are learned
-from past occurrences), and forecast by candidate models behind one ``fit/predict``
-contract. The model is chosen per channel by rolling-origin backtest, whose residuals
-also calibrate the 80%/95% prediction intervals. Closed hours stay zero.
+History (``channel, ds, volume, aht_s``) is validated (:func:`validate_history`), laid
+out on a local-time, DST-safe grid at the planning interval, and cleaned: outlier days
+and anomalous hours (outages, bursts) are left out; public holidays (``holidays``
+package, make-up working days included), user events and their learned multiplicative
+day and intraday-shape effects are divided out before fitting and multiplied back into
+the forecast. Candidate models share one contract (``fit(y, X=None)``,
+``predict(h, level=None)``, ``forecast(y, h, level=None)``); the model is chosen per
+channel for the requested horizon by rolling-origin backtest, whose residuals also
+calibrate the 80%/95% prediction intervals. Closed hours stay zero.
 
-Main entry point: :func:`forecast_channels`; see docs/architecture.md.
+Entry points: :func:`forecast_channels` (interval forecast, see docs/architecture.md),
+:func:`backtest_channels` (rolling-origin accuracy per model and horizon day),
+:func:`forecast_long_range` (daily/weekly/monthly totals up to 18 months) and
+:func:`apply_overrides` (manual what-if factors).
 """
 
 from .backtest import IntervalCalibration, bias, calibrate, wape

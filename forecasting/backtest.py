@@ -52,12 +52,19 @@ class IntervalCalibration:
         return np.maximum(mean + q_lo * sd, 0.0), np.maximum(mean + q_hi * sd, mean)
 
 
-def calibrate(actual: np.ndarray, pred: np.ndarray, levels: tuple[int, ...]) -> IntervalCalibration:
+def calibrate(
+    actual: np.ndarray, pred: np.ndarray, levels: tuple[int, ...], n_blocks: int | None = None
+) -> IntervalCalibration:
     """Fit φ² and the standardized-residual quantiles from backtest pairs.
 
-    Quantiles are made nested across levels (wider level never narrower) and straddle 0,
-    so ``lo_95 <= lo_80 <= mean <= hi_80 <= hi_95`` always holds.
+    Errors within a day share the day's level error, so the effective sample size is the
+    number of independent blocks (origin-days), ``n_blocks``; the quantile level gets the
+    split-conformal finite-sample correction ``(1 - α)(1 + 1/n_blocks)`` (Angelopoulos &
+    Bates 2021, arXiv:2107.07511, §1.1). Quantiles are nested across levels and straddle
+    0, so ``lo_95 <= lo_80 <= mean <= hi_80 <= hi_95`` always holds.
     """
+    from scipy.stats import norm
+
     ok = np.isfinite(actual) & np.isfinite(pred) & (pred > 0)
     a, f = actual[ok], pred[ok]
     if a.size < 10:
@@ -69,13 +76,12 @@ def calibrate(actual: np.ndarray, pred: np.ndarray, levels: tuple[int, ...]) -> 
     quantiles: dict[int, tuple[float, float]] = {}
     lo_prev, hi_prev = 0.0, 0.0
     for lv in sorted(levels):
-        alpha = 1 - lv / 100
+        cover = lv / 100 * (1 + 1 / n_blocks) if n_blocks else lv / 100
+        alpha = max(1 - cover, 0.0)
         if z.size >= 10:
             q_lo, q_hi = np.quantile(z, [alpha / 2, 1 - alpha / 2])
         else:
-            from scipy.stats import norm
-
-            q_hi = float(norm.ppf(1 - alpha / 2))
+            q_hi = float(norm.ppf(1 - (1 - lv / 100) / 2))
             q_lo = -q_hi
         lo_prev, hi_prev = min(float(q_lo), lo_prev), max(float(q_hi), hi_prev)
         quantiles[lv] = (lo_prev, hi_prev)
@@ -91,16 +97,18 @@ def coverage(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
 
 
 def cross_coverage(
-    pairs: list[tuple[np.ndarray, np.ndarray]], level: int = 80
+    pairs: list[tuple[np.ndarray, np.ndarray]], level: int = 80, days_per_origin: int | None = None
 ) -> float:
-    """Leave-one-origin-out coverage: calibrate on the other origins, test on the held-out one."""
+    """Leave-one-origin-out coverage: calibrate on the other origins (with the
+    finite-sample correction for ``days_per_origin`` blocks each), test on the held-out one."""
     if len(pairs) < 2:
         return float("nan")
     inside, total = 0, 0
     for k, (a, f) in enumerate(pairs):
         rest_a = np.concatenate([p[0] for j, p in enumerate(pairs) if j != k])
         rest_f = np.concatenate([p[1] for j, p in enumerate(pairs) if j != k])
-        cal = calibrate(rest_a, rest_f, (level,))
+        n_blocks = (len(pairs) - 1) * days_per_origin if days_per_origin else None
+        cal = calibrate(rest_a, rest_f, (level,), n_blocks=n_blocks)
         lo, hi = cal.bounds(f, level)
         ok = np.isfinite(a)
         inside += int(np.sum((a[ok] >= lo[ok]) & (a[ok] <= hi[ok])))

@@ -27,15 +27,16 @@ def _holiday_name(name: str) -> str:
 
 
 def _holiday_blocks(cal, workdays: set) -> dict:
-    """Holiday date -> canonical name, with weekend days inside a holiday block added
-    (the package lists Saturday/Sunday of a Golden Week only when they are substitutes)."""
+    """Holiday date -> canonical name, with the weekend days that adjoin a holiday added
+    (the package lists the Saturday/Sunday of a Golden Week or of a long weekend only
+    when they are substitutes, but they belong to the same break)."""
     names = {d: _holiday_name(n) for d, n in cal.items()}
-    days = sorted(names)
-    for a, b in zip(days, days[1:]):
-        gap = [a + dt.timedelta(days=k) for k in range(1, (b - a).days)]
-        if 0 < len(gap) <= 2 and all(g.weekday() >= 5 and g not in workdays for g in gap):
-            for g in gap:
-                names[g] = names[a]
+    for d in sorted(names):
+        for step in (-1, 1):  # weekend days adjoining the holiday join its break
+            g = d + dt.timedelta(days=step)
+            while g.weekday() >= 5 and g not in workdays and g not in names:
+                names[g] = names[d]
+                g += dt.timedelta(days=step)
     return names
 
 
@@ -76,19 +77,22 @@ def day_keys(dates: pd.DatetimeIndex, config: ForecastConfig) -> np.ndarray:
     return keys
 
 
-def weekday_baseline(totals: np.ndarray, usable: np.ndarray, window_weeks: int = 4) -> np.ndarray:
-    """Median total of the same weekday among usable days within ``±window_weeks``."""
+def weekday_baseline(totals: np.ndarray, usable: np.ndarray, k: int = 4,
+                     max_weeks: int = 12) -> np.ndarray:
+    """Median total of the ``k`` nearest usable days of the same weekday (within
+    ``±max_weeks``), so long event windows still get a local baseline."""
     n = totals.size
-    base = np.full(n, np.nan)
     vals = np.where(usable, totals, np.nan)
-    offsets = 7 * np.concatenate([np.arange(-window_weeks, 0), np.arange(1, window_weeks + 1)])
+    weeks = np.arange(1, max_weeks + 1)
+    offsets = 7 * np.column_stack([-weeks, weeks]).ravel()  # nearest first
     idx = np.arange(n)[:, None] + offsets[None, :]
     ok = (idx >= 0) & (idx < n)
     cand = np.where(ok, vals[np.clip(idx, 0, n - 1)], np.nan)
+    rank = np.cumsum(np.isfinite(cand), axis=1)
+    cand[rank > k] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        base = np.nanmedian(cand, axis=1)
-    return base
+        return np.nanmedian(cand, axis=1)
 
 
 def detect_outliers(totals: np.ndarray, keys: np.ndarray, z_max: float) -> np.ndarray:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .anomalies import detect_anomalous_intervals
 from .calendar import (
     day_keys, detect_outliers, factor_array, learn_day_factors, learn_shape_effects,
     shape_key,
@@ -42,6 +43,8 @@ class ChannelData:
 
     Rows are local days from ``first_date``; ``origin`` is the first forecast row and
     ``n_future`` the number of forecast days; ``keys`` covers history and future rows.
+    ``outliers`` flags whole days, ``anomalous`` single intervals (history rows x slots);
+    both are kept out of training and evaluation.
     ``closed`` and ``aht_profile`` are indexed by ``row % 7`` and slot. Calendar effects
     are learned per origin (:meth:`calendar_at`), so backtests never see the future.
     """
@@ -51,6 +54,7 @@ class ChannelData:
     volume: np.ndarray
     keys: np.ndarray
     outliers: np.ndarray
+    anomalous: np.ndarray
     closed: np.ndarray
     aht_profile: np.ndarray
     origin: int
@@ -75,6 +79,7 @@ class ChannelData:
         """Observed volume of rows ``origin..origin+n_days``; NaN where missing or outlier."""
         act = self.volume[origin:origin + n_days].copy()
         act[self.outliers[origin:origin + n_days]] = np.nan
+        act[self.anomalous[origin:origin + n_days]] = np.nan
         return act
 
     def effects_frame(self) -> pd.DataFrame:
@@ -86,16 +91,23 @@ class ChannelData:
         return pd.DataFrame(rows, columns=["channel", "key", "factor", "occurrences"])
 
     def outliers_frame(self) -> pd.DataFrame:
-        idx = np.flatnonzero(self.outliers)
-        dates = [self.first_date + dt.timedelta(days=int(i)) for i in idx]
-        return pd.DataFrame(
-            {"channel": self.channel, "date": dates, "volume": np.nansum(self.volume[idx], axis=1)},
-            columns=["channel", "date", "volume"],
-        )
+        """Days (``kind="day"``) and runs of intervals (``kind="intervals"``) left out."""
+        spd = self.slots_per_day
+        rows = []
+        for i in np.flatnonzero(self.outliers | self.anomalous.any(axis=1)):
+            day = self.outliers[i]
+            hit = np.ones(spd, dtype=bool) if day else self.anomalous[i]
+            rows.append({
+                "channel": self.channel, "date": self.first_date + dt.timedelta(days=int(i)),
+                "kind": "day" if day else "intervals", "n_intervals": int(hit.sum()),
+                "volume": float(np.nansum(self.volume[i, hit])),
+            })
+        return pd.DataFrame(rows, columns=["channel", "date", "kind", "n_intervals", "volume"])
 
 
 def _learn_calendar(data: ChannelData, origin: int) -> CalendarState:
-    volume, keys, outliers = data.volume[:origin], data.keys, data.outliers[:origin]
+    volume = np.where(data.anomalous[:origin], np.nan, data.volume[:origin])
+    keys, outliers = data.keys, data.outliers[:origin]
     learned = learn_day_factors(_day_totals(volume), keys[:origin], outliers)
     factors = factor_array(keys, learned)
     spd = data.slots_per_day
@@ -141,17 +153,33 @@ def _weekday_slot_stats(volume: np.ndarray, aht: np.ndarray, weeks: int = 8):
         vv = np.where(np.isfinite(v) & np.isfinite(aht[rows]), v, 0.0)
         work[w] = np.sum(vv * np.nan_to_num(aht[rows]), axis=0)
         vol[w] = vv.sum(axis=0)
-    overall = work.sum() / vol.sum() if vol.sum() > 0 else float(np.nanmean(aht)) if np.isfinite(aht).any() else 0.0
+    if vol.sum() > 0:
+        overall = work.sum() / vol.sum()
+    else:
+        overall = float(np.nanmean(aht)) if np.isfinite(aht).any() else 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         aht_profile = np.where(vol > 0, work / np.maximum(vol, 1e-12), overall)
     return closed, aht_profile
+
+
+def _last_day_complete(volume: np.ndarray, weeks: int = 4) -> bool:
+    """The last day is complete unless it stops early: its trailing missing slots are
+    complete only if they are missing on every day of the previous ``weeks`` weeks too
+    (slots the history never records, e.g. files with opening hours only)."""
+    last = volume[-1]
+    if np.isfinite(last[-1]):
+        return True
+    seen = np.flatnonzero(np.isfinite(last))
+    tail = slice(seen[-1] + 1 if seen.size else 0, None)
+    before = volume[-1 - 7 * weeks:-1, tail]
+    return before.size > 0 and bool(np.isnan(before).all())
 
 
 def prepare_channel(channel: str, part: pd.DataFrame, grid: pd.DatetimeIndex,
                     cfg: ForecastConfig, tz) -> ChannelData:
     """Grid the history, find special and outlier days, learn calendar factors."""
     dm = to_day_matrix(part, cfg.interval_min, tz)
-    hist_rows = dm.n_days - (1 if np.isnan(dm.volume[-1, -1]) else 0)
+    hist_rows = dm.n_days - (0 if _last_day_complete(dm.volume) else 1)
     rows, _ = grid_positions(grid, dm.first_date, cfg.interval_min, tz)
     origin = int(min(hist_rows, rows.min()))
     if origin < MIN_HISTORY_DAYS:
@@ -164,12 +192,14 @@ def prepare_channel(channel: str, part: pd.DataFrame, grid: pd.DatetimeIndex,
     keys = day_keys(dates, cfg)
     volume = dm.volume[:origin]
     outliers = detect_outliers(_day_totals(volume), keys[:origin], cfg.outlier_z)
-    usable = np.where(outliers[:, None], np.nan, volume)
+    normal = np.array([k is None for k in keys[:origin]]) & ~outliers
+    anomalous = detect_anomalous_intervals(volume, normal, max(1, 60 // cfg.interval_min))
+    usable = np.where(outliers[:, None] | anomalous, np.nan, volume)
     closed, aht_profile = _weekday_slot_stats(usable, dm.aht_s[:origin])
     return ChannelData(
         channel=channel, first_date=dm.first_date, volume=volume, keys=keys, outliers=outliers,
-        closed=closed, aht_profile=aht_profile, origin=origin, n_future=n_future,
-        train_days=7 * cfg.train_weeks,
+        anomalous=anomalous, closed=closed, aht_profile=aht_profile, origin=origin,
+        n_future=n_future, train_days=7 * cfg.train_weeks,
     )
 
 

@@ -90,7 +90,7 @@ class ForecastConfig:
     levels: tuple[int, ...] = (80, 95)
     models: tuple[str, ...] = ("seasonal_naive", "slot_average", "daily_ets", "mstl", "combination")
     train_weeks: int = 12
-    outlier_z: float = 5.0
+    outlier_z: float = 4.0
 
     def __post_init__(self) -> None:
         _check_int("interval_min", self.interval_min, 1, 1440)

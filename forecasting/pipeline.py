@@ -10,9 +10,9 @@ import pandas as pd
 
 from .backtest import IntervalCalibration
 from .channel import ChannelData, predict_days, prepare_channel
-from .rolling import run_backtest
 from .config import ForecastConfig
 from .grid import grid_positions
+from .rolling import run_backtest
 from .validation import validate_history
 
 FORECAST_COLUMNS = [
@@ -33,7 +33,8 @@ class ForecastResult:
     ----------
     forecast : DataFrame
         ``channel, ds, volume, volume_lo_80, volume_hi_80, volume_lo_95, volume_hi_95,
-        aht_s, model`` for every interval in ``[start, end)``.
+        aht_s, model`` for every interval in ``[start, end)`` (plus ``volume_lo_<l>`` /
+        ``volume_hi_<l>`` for any other level of the config).
     backtest : DataFrame
         One row per channel and candidate model: ``channel, model, wape, mase, bias,
         coverage_80, wape_day_ahead, origins, horizon_days, selected`` (rolling origin).
@@ -52,10 +53,13 @@ class ForecastResult:
     outliers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _as_timestamp(value, tz, name: str) -> pd.Timestamp:
+def _as_timestamp(value, tz, name: str, interval_min: int) -> pd.Timestamp:
+    """Timestamp in ``tz`` (naive values localized) on the ``interval_min`` grid."""
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:
         ts = ts.tz_localize(tz)
+    if (ts.hour * 60 + ts.minute) % interval_min or ts.second or ts.microsecond:
+        raise ValueError(f"{name} must lie on the {interval_min}-minute grid, got {ts}")
     return ts
 
 
@@ -85,8 +89,8 @@ def forecast_channels(
     cfg = config or ForecastConfig()
     hist = validate_history(history)
     tz = hist["ds"].dt.tz
-    start_ts = _as_timestamp(start, tz, "start")
-    end_ts = _as_timestamp(end, tz, "end")
+    start_ts = _as_timestamp(start, tz, "start", cfg.interval_min)
+    end_ts = _as_timestamp(end, tz, "end", cfg.interval_min)
     if end_ts <= start_ts:
         raise ValueError(f"end must be after start, got start={start_ts}, end={end_ts}")
     tz = start_ts.tz
@@ -100,8 +104,9 @@ def forecast_channels(
         frames.append(_channel_forecast(data, bt.choice, bt.calibration, grid, cfg, tz))
         effects.append(data.effects_frame())
         outliers.append(data.outliers_frame())
+    extra = [f"volume_{b}_{lv}" for lv in cfg.levels if lv not in (80, 95) for b in ("lo", "hi")]
     return ForecastResult(
-        forecast=pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS],
+        forecast=pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS + extra],
         backtest=pd.concat(tests, ignore_index=True)[BACKTEST_COLUMNS],
         selected=selected,
         effects=pd.concat(effects, ignore_index=True),
@@ -118,7 +123,7 @@ def _channel_forecast(
     rows = rows - data.origin
     vol = mean[rows, slots]
     out = {"channel": data.channel, "ds": grid, "volume": vol}
-    for lv in (80, 95):
+    for lv in cfg.levels:
         lo, hi = cal.bounds(vol, lv)
         out[f"volume_lo_{lv}"], out[f"volume_hi_{lv}"] = lo, hi
     out["aht_s"] = data.aht_profile[(rows + data.origin) % 7, slots]

@@ -53,11 +53,11 @@ def _stack(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
 
 
-def _scores(pairs: Pairs, scale: float) -> dict:
+def _scores(pairs: Pairs, scale: float, days_per_origin: int | None = None) -> dict:
     a, f = _stack(pairs)
     mase = float(np.mean(np.abs(a - f)) / scale) if a.size and scale > 0 else float("nan")
     return {"wape": wape(a, f), "mase": mase, "bias": bias(a, f),
-            "coverage_80": cross_coverage(pairs, 80)}
+            "coverage_80": cross_coverage(pairs, 80, days_per_origin)}
 
 
 def run_backtest(data: ChannelData, cfg: ForecastConfig) -> ChannelBacktest:
@@ -79,22 +79,25 @@ def run_backtest(data: ChannelData, cfg: ForecastConfig) -> ChannelBacktest:
             np.mean([preds[m][k] for m in COMBINATION_MEMBERS], axis=0) for k in range(len(origins))
         ]
     evals = [data.actual(o, horizon) for o in origins]
-    scale = seasonal_scale(data.calendar_at(origins[-1]).clean.ravel(), 7 * data.slots_per_day) if origins else np.nan
+    scale = np.nan
+    if origins:
+        scale = seasonal_scale(data.calendar_at(origins[-1]).clean.ravel(), 7 * data.slots_per_day)
     rows, hrows = [], []
     for n in names:
         pairs = _pairs(preds[n], evals)
         day1 = _pairs([p[:1] for p in preds[n]], [e[:1] for e in evals])
-        rows.append({"channel": data.channel, "model": n, **_scores(pairs, scale),
+        rows.append({"channel": data.channel, "model": n, **_scores(pairs, scale, horizon),
                      "wape_day_ahead": _scores(day1, scale)["wape"], "origins": len(origins),
                      "horizon_days": horizon})
         for d in range(horizon):
             dp = _pairs([p[d:d + 1] for p in preds[n]], [e[d:d + 1] for e in evals])
-            hrows.append({"channel": data.channel, "model": n, "horizon_day": d + 1, **_scores(dp, scale)})
+            hrows.append({"channel": data.channel, "model": n, "horizon_day": d + 1,
+                          **_scores(dp, scale, 1)})
     table = pd.DataFrame(rows)
     choice = names[0] if table["wape"].isna().all() else str(table.loc[table["wape"].idxmin(), "model"])
     table["selected"] = table["model"] == choice
     pairs = _pairs(preds[choice], evals) + _extra_pairs(data, choice, origins, horizon)
-    cal = calibrate(*_stack(pairs), cfg.levels)
+    cal = calibrate(*_stack(pairs), cfg.levels, n_blocks=len(pairs) * horizon)
     return ChannelBacktest(table, pd.DataFrame(hrows), choice, cal)
 
 

@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     forecast_commands = forecast.add_subparsers(dest="forecast_command", required=True)
     backtest = add_parser(forecast_commands, "backtest", help="rolling-origin backtest per channel and model")
     backtest.add_argument("scenario", type=Path)
+    backtest.add_argument("--horizon-days", type=int, default=7, help="forecast horizon of each origin (1-14)")
 
     plans = commands.add_parser("plans", help="saved plans")
     plan_commands = plans.add_subparsers(dest="plans_command", required=True)
@@ -150,13 +151,20 @@ def _command_validate(args: argparse.Namespace) -> int:
 
 
 def _command_backtest(args: argparse.Namespace) -> int:
-    from staffcast.pipeline import run_forecast
+    import forecasting
+    from staffcast.loading import read_history
+    from staffcast.pipeline import forecast_config
     from staffcast.scenario import load_scenario
 
     scenario, _ = load_scenario(args.scenario)
-    result = run_forecast(scenario)
-    with pd.option_context("display.width", 160, "display.max_rows", 200):
-        print(result.backtest.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    history = read_history(scenario.history, scenario.tz, scenario.history_channels)
+    result = forecasting.backtest_channels(
+        history.frame, horizon_days=args.horizon_days, config=forecast_config(scenario)
+    )
+    with pd.option_context("display.width", 200, "display.max_rows", 500, "display.max_columns", 30):
+        print(result.summary.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print()
+        print(result.by_horizon.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         print()
         print(pd.Series(result.selected, name="selected").to_string())
     return 0

@@ -56,7 +56,7 @@ def plan_frames_for_export(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.D
 
 def load_inputs(scenario: Scenario) -> tuple[History, pd.DataFrame]:
     """Validated history and agents of a scenario."""
-    history = read_history(scenario.history, scenario.tz, scenario.channels)
+    history = read_history(scenario.history, scenario.tz, scenario.history_channels)
     agents = read_agents(scenario.agents, scenario.channels, scenario.contracts)
     return history, agents
 
@@ -94,13 +94,34 @@ def forecast_config(scenario: Scenario) -> forecasting.ForecastConfig:
 def run_forecast(scenario: Scenario, history: History | None = None) -> forecasting.ForecastResult:
     """Interval forecast of the planned week for every channel, with the backtest."""
     if history is None:
-        history = read_history(scenario.history, scenario.tz, scenario.channels)
+        history = read_history(scenario.history, scenario.tz, scenario.history_channels)
     start, end = plan_window(scenario)
     return forecasting.forecast_channels(history.frame, start, end, forecast_config(scenario))
 
 
+def derive_channels(scenario: Scenario, forecast: pd.DataFrame) -> pd.DataFrame:
+    """Add the forecast of channels without history as a share of their source channel.
+
+    The new channel keeps its source's intraday and weekly shape and prediction bands
+    (scaled), with the handle time the scenario gives. Channels already in ``forecast``
+    are left alone.
+    """
+    derived = []
+    for name, spec in scenario.channels.items():
+        if spec.derive_from is None or name in set(forecast["channel"]):
+            continue
+        source = forecast[forecast["channel"] == spec.derive_from].copy()
+        for column in ("volume", "volume_lo_80", "volume_hi_80", "volume_lo_95", "volume_hi_95"):
+            source[column] = source[column] * spec.derive_share
+        derived.append(source.assign(
+            channel=name, aht_s=spec.aht_s, model=f"{spec.derive_share:g} × {spec.derive_from}"
+        ))
+    return pd.concat([forecast, *derived], ignore_index=True) if derived else forecast
+
+
 def apply_scenario_overrides(scenario: Scenario, forecast: pd.DataFrame) -> pd.DataFrame:
-    """Apply the scenario's manual what-if factors and mark opening hours (``is_open``)."""
+    """Derive new channels, apply the manual what-if factors and mark opening hours (``is_open``)."""
+    forecast = derive_channels(scenario, forecast)
     if scenario.overrides:
         forecast = forecasting.apply_overrides(
             forecast, [o.model_dump() for o in scenario.overrides]
@@ -108,7 +129,14 @@ def apply_scenario_overrides(scenario: Scenario, forecast: pd.DataFrame) -> pd.D
     minutes = forecast["ds"].dt.hour * 60 + forecast["ds"].dt.minute
     opens = forecast["channel"].map({c: s.open_minutes[0] for c, s in scenario.channels.items()})
     closes = forecast["channel"].map({c: s.open_minutes[1] for c, s in scenario.channels.items()})
-    return forecast.assign(is_open=(minutes >= opens) & (minutes < closes))
+    forecast = forecast.assign(is_open=(minutes >= opens) & (minutes < closes))
+    # a derived real-time channel gets no contacts while closed (its source may open longer)
+    closed_derived = ~forecast["is_open"] & forecast["channel"].isin(
+        [c for c, s in scenario.channels.items() if s.derive_from and s.mode == "realtime"]
+    )
+    volume_columns = [c for c in forecast.columns if c.startswith("volume")]
+    forecast.loc[closed_derived, volume_columns] = 0.0
+    return forecast
 
 
 # --------------------------------------------------------------------------- staffing

@@ -95,6 +95,11 @@ class ChannelSpec(_Model):
     max_abandon_frac: PositiveFraction | None = None
     max_asa_s: Annotated[float, Field(gt=0)] | None = None
     open: str = "00:00-24:00"
+    # A channel without history (e.g. a new one) is forecast as a share of another channel's
+    # forecast, with its intraday shape, and the handle time given here.
+    derive_from: str | None = None
+    derive_share: Annotated[float, Field(gt=0)] | None = None
+    aht_s: Annotated[float, Field(gt=0)] | None = None
 
     @field_validator("open")
     @classmethod
@@ -112,6 +117,15 @@ class ChannelSpec(_Model):
             raise ValueError(
                 "concurrency_aht_factor must have one value per concurrency level "
                 f"({self.concurrency}), got {list(self.concurrency_aht_factor)}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _derived_needs_share(self) -> ChannelSpec:
+        if self.derive_from is not None and (self.derive_share is None or self.aht_s is None):
+            raise ValueError(
+                f"a channel derived from {self.derive_from!r} needs derive_share (share of its volume) "
+                "and aht_s (handle time in seconds)"
             )
         return self
 
@@ -222,6 +236,24 @@ class Scenario(_Model):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"timezone must be an IANA time zone such as 'Asia/Shanghai', got {value!r}") from None
         return value
+
+    @model_validator(mode="after")
+    def _derived_from_real_channels(self) -> Scenario:
+        for name, spec in self.channels.items():
+            source = self.channels.get(spec.derive_from) if spec.derive_from else None
+            if spec.derive_from is not None and (source is None or source.derive_from is not None):
+                raise ValueError(
+                    f"channels.{name}.derive_from must name a channel with history, one of "
+                    f"{sorted(self.history_channels)}, got {spec.derive_from!r}"
+                )
+        if not self.history_channels:
+            raise ValueError("at least one channel must be forecast from history (no derive_from)")
+        return self
+
+    @property
+    def history_channels(self) -> dict[str, ChannelSpec]:
+        """Channels forecast from history (all but those derived from another channel)."""
+        return {name: spec for name, spec in self.channels.items() if spec.derive_from is None}
 
     @model_validator(mode="after")
     def _overrides_name_channels(self) -> Scenario:

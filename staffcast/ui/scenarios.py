@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from staffcast.errors import DataError
-from staffcast.scenario import EventSpec, OverrideSpec, Scenario, parse_scenario
+from staffcast.scenario import ChannelSpec, EventSpec, OverrideSpec, Scenario, parse_scenario
 
 VOLUME_COLUMNS = ("volume", "volume_lo_80", "volume_hi_80", "volume_lo_95", "volume_hi_95")
 
@@ -42,6 +42,43 @@ class TargetChange:
 
 
 @dataclasses.dataclass(frozen=True)
+class NewChannel:
+    """A channel the center does not run yet, forecast as a share of an existing one.
+
+    ``share`` of ``derive_from``'s volume (with its intraday shape) at ``aht_s`` seconds of
+    handle time; ``trained_from``: agents with that skill are cross-trained to serve the
+    new channel as their lowest-priority skill.
+    """
+
+    name: str
+    kind: str
+    derive_from: str
+    share: float
+    aht_s: float
+    service_level: float
+    answer_s: float
+    patience_s: float | None = None
+    concurrency: int = 1
+    open: str = "08:00-22:00"
+    trained_from: str | None = None
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", self.name or ""):
+            raise ValueError(f"new channel name must be letters, digits, - or _, got {self.name!r}")
+        if not self.share > 0:
+            raise ValueError(f"share of the new channel must be > 0, got {self.share!r}")
+
+    def spec(self) -> ChannelSpec:
+        """The scenario's channel entry (validated like one read from a scenario file)."""
+        return ChannelSpec(
+            kind=self.kind, mode="deferred" if self.kind == "email" else "realtime",
+            service_level=self.service_level, answer_s=self.answer_s, patience_s=self.patience_s,
+            concurrency=self.concurrency, open=self.open, derive_from=self.derive_from,
+            derive_share=self.share, aht_s=self.aht_s,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
 class WhatIf:
     """Changes that turn a base plan into a scenario variant.
 
@@ -57,6 +94,7 @@ class WhatIf:
     absence_frac, meetings_frac, surge_buffer_frac : new shrinkage values (None = keep).
     added_agents : number of agents hired, each a copy of ``added_contract`` serving
         ``added_skills`` (``"phone:1;chat:2"``) with full availability.
+    new_channels : channels opened in this variant (see :class:`NewChannel`).
     """
 
     name: str
@@ -71,6 +109,7 @@ class WhatIf:
     added_agents: int = 0
     added_contract: str | None = None
     added_skills: str | None = None
+    new_channels: tuple[NewChannel, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -100,6 +139,7 @@ class WhatIf:
         values = dict(described)
         values["targets"] = tuple(TargetChange(**t) for t in values.get("targets", ()))
         values["deflect_channels"] = tuple(values.get("deflect_channels", ()))
+        values["new_channels"] = tuple(NewChannel(**c) for c in values.get("new_channels", ()))
         return cls(**values)
 
 
@@ -121,8 +161,12 @@ def what_if_forecast(forecast: pd.DataFrame, what_if: WhatIf) -> pd.DataFrame:
     return changed
 
 
-def _added_agents_file(scenario: Scenario, what_if: WhatIf, folder: Path) -> Path:
+def _agents_file(scenario: Scenario, what_if: WhatIf, folder: Path) -> Path:
+    """The agents file with cross-training for new channels and the added hires."""
     raw = pd.read_csv(scenario.agents, dtype=str, keep_default_na=False)
+    for channel in what_if.new_channels:
+        if channel.trained_from:
+            raw["skills"] = [_with_skill(skills, channel.trained_from, channel.name) for skills in raw["skills"]]
     taken = set(raw["agent_id"])
     rows, number = [], 1
     while len(rows) < what_if.added_agents:
@@ -140,6 +184,15 @@ def _added_agents_file(scenario: Scenario, what_if: WhatIf, folder: Path) -> Pat
     return path
 
 
+def _with_skill(skills: str, trained_from: str, channel: str) -> str:
+    """``skills`` plus ``channel`` at the lowest priority, for agents who have ``trained_from``."""
+    pairs = [part.strip().partition(":") for part in skills.split(";") if part.strip()]
+    if trained_from not in {name for name, _, _ in pairs} or channel in {name for name, _, _ in pairs}:
+        return skills
+    lowest = max(int(priority or 1) for _, _, priority in pairs)
+    return f"{skills};{channel}:{lowest + 1}"
+
+
 def what_if_scenario(scenario: Scenario, what_if: WhatIf, work_dir: Path) -> Scenario:
     """The scenario with the variant's targets, shrinkage and added agents.
 
@@ -152,6 +205,13 @@ def what_if_scenario(scenario: Scenario, what_if: WhatIf, work_dir: Path) -> Sce
     if what_if.added_agents and what_if.added_contract not in scenario.contracts:
         raise ValueError(f"added_contract must be one of {sorted(scenario.contracts)}, got {what_if.added_contract!r}")
     channels = dict(scenario.channels)
+    for channel in what_if.new_channels:
+        if channel.name in channels:
+            raise ValueError(f"new channel {channel.name!r} already exists")
+        if channel.derive_from not in scenario.history_channels:
+            raise ValueError(f"derive_from of {channel.name!r} must be one of "
+                             f"{sorted(scenario.history_channels)}, got {channel.derive_from!r}")
+        channels[channel.name] = channel.spec()
     for change in what_if.targets:
         channels[change.channel] = channels[change.channel].model_copy(
             update={"service_level": change.service_level, "answer_s": change.answer_s}
@@ -163,8 +223,8 @@ def what_if_scenario(scenario: Scenario, what_if: WhatIf, work_dir: Path) -> Sce
     if shrinkage.shrinkage_frac >= 0.9:
         raise ValueError(f"absence_frac + meetings_frac must be < 0.9, got {shrinkage.shrinkage_frac:.2f}")
     update = {"name": f"{scenario.name} · {what_if.name}", "channels": channels, "shrinkage": shrinkage, "overrides": ()}
-    if what_if.added_agents:
-        update["agents"] = _added_agents_file(scenario, what_if, work_dir)
+    if what_if.added_agents or what_if.new_channels:
+        update["agents"] = _agents_file(scenario, what_if, work_dir)
     return scenario.model_copy(update=update)
 
 

@@ -118,6 +118,8 @@ def test_bad_window_and_short_history(history):
     start = history["ds"].max()
     with pytest.raises(ValueError, match="end must be after start"):
         forecast_channels(history, start, start)
+    with pytest.raises(ValueError, match="start must lie on the 15-minute grid"):
+        forecast_channels(history, start + pd.Timedelta(minutes=7), start + pd.Timedelta(days=1))
     short = make_history(days=10)
     s = short["ds"].max() + pd.Timedelta(minutes=15)
     with pytest.raises(ValueError, match="at least 14 days"):
@@ -153,3 +155,81 @@ def test_intraday_shape_of_event_is_learned():
     ratio = shapes["event:promo"]
     assert ratio[18:22].mean() / ratio[8:18].mean() == pytest.approx(3.0, rel=0.15)
     assert np.allclose(ratio[:8], 1.0)
+
+
+def test_calibrate_recovers_overdispersion_and_coverage():
+    """Negative-binomial-like residuals: φ² is recovered and fresh data are covered ~80%."""
+    from forecasting import calibrate
+
+    rng = np.random.default_rng(4)
+    f = rng.uniform(5, 200, 20000)
+    level = rng.normal(1.0, 0.1, f.size)  # 10% multiplicative error -> φ² ≈ 0.01
+    a = rng.poisson(f * level).astype(float)
+    cal = calibrate(a[:10000], f[:10000], (80, 95))
+    assert cal.phi2 == pytest.approx(0.01, abs=0.003)
+    lo, hi = cal.bounds(f[10000:], 80)
+    inside = np.mean((a[10000:] >= lo) & (a[10000:] <= hi))
+    assert 0.77 <= inside <= 0.83
+    lo95, hi95 = cal.bounds(f[10000:], 95)
+    assert np.all(lo95 <= lo) and np.all(hi95 >= hi)
+    wide = calibrate(a[:10000], f[:10000], (80,), n_blocks=10)
+    assert wide.quantiles[80][1] > cal.quantiles[80][1]
+
+
+def test_extra_levels_get_columns(history):
+    cfg = ForecastConfig(holidays_country=None, backtest_origins=2, levels=(50, 80, 95),
+                         models=("slot_average", "seasonal_naive"))
+    start = history["ds"].max() + pd.Timedelta(minutes=15)
+    fc = forecast_channels(history, start, start + pd.Timedelta(days=1), cfg).forecast
+    assert list(fc.columns) == FORECAST_COLUMNS + ["volume_lo_50", "volume_hi_50"]
+    assert (fc["volume_lo_80"] <= fc["volume_lo_50"] + 1e-9).all()
+    assert (fc["volume_hi_50"] <= fc["volume_hi_80"] + 1e-9).all()
+
+
+def test_gaps_are_missing_not_zero():
+    """A lost day of data must not drag the forecast down (it is missing, not zero)."""
+    hist = make_history(days=63, channels=("phone",), seed=12)
+    day = hist["ds"].iloc[0].normalize() + pd.Timedelta(days=56)
+    holed = hist[(hist["ds"] < day) | (hist["ds"] >= day + pd.Timedelta(days=1))]
+    cfg = ForecastConfig(holidays_country=None, backtest_origins=2, models=("slot_average",))
+    start = hist["ds"].max() + pd.Timedelta(minutes=15)
+    full = forecast_channels(hist, start, start + pd.Timedelta(days=7), cfg).forecast
+    gap = forecast_channels(holed, start, start + pd.Timedelta(days=7), cfg).forecast
+    assert gap["volume"].sum() == pytest.approx(full["volume"].sum(), rel=0.03)
+
+
+def test_history_of_open_hours_only():
+    """Rows only for opening hours: nights are never observed and forecast as zero."""
+    hist = make_history(days=42, channels=("phone",), seed=13)
+    hour = hist["ds"].dt.hour
+    open_rows = hist[(hour >= 8) & (hour < 22)]
+    cfg = ForecastConfig(holidays_country=None, backtest_origins=2)
+    start = hist["ds"].max() + pd.Timedelta(minutes=15)  # midnight after the last open day
+    fc = forecast_channels(open_rows, start, start + pd.Timedelta(days=2), cfg).forecast
+    assert len(fc) == 2 * 96
+    night = fc[(fc["ds"].dt.hour < 8) | (fc["ds"].dt.hour >= 22)]
+    assert (night[["volume", "volume_hi_95"]].to_numpy() == 0).all()
+    assert fc["volume"].sum() > 0
+
+
+def test_last_day_completeness_rule():
+    from forecasting.channel import _last_day_complete
+
+    vol = np.tile(np.r_[np.full(8, np.nan), np.ones(14), np.full(2, np.nan)], (35, 1))
+    assert _last_day_complete(vol)  # nights are never recorded: the day is complete
+    vol[-1, 12:] = np.nan
+    assert not _last_day_complete(vol)  # stops at noon
+    vol[:, :] = 1.0
+    assert _last_day_complete(vol)
+
+
+def test_day_cut_short_is_not_training_data():
+    """History ending at noon: that day is re-forecast, not read as a half-empty day."""
+    hist = make_history(days=42, channels=("phone",), seed=14)
+    noon = hist["ds"].max().normalize() + pd.Timedelta(hours=12)
+    cut = hist[hist["ds"] < noon]
+    cfg = ForecastConfig(holidays_country=None, backtest_origins=2, models=("seasonal_naive",))
+    fc = forecast_channels(cut, noon, noon + pd.Timedelta(hours=10), cfg).forecast
+    week_before = hist[(hist["ds"] >= noon - pd.Timedelta(days=7))
+                       & (hist["ds"] < noon - pd.Timedelta(days=7, hours=-10))]
+    np.testing.assert_allclose(fc["volume"].to_numpy(), week_before["volume"].to_numpy())

@@ -68,3 +68,13 @@ def test_override_channel_must_exist():
     text = SAMPLE_TEXT + '\n[[overrides]]\ndate = "2026-12-01"\nchannel = "fax"\nfactor = 2.0\n'
     with pytest.raises(ScenarioError, match=r"overrides\[0\]\.channel"):
         parse_scenario(text)
+
+
+def test_derived_channel_needs_a_source_with_history():
+    text = SAMPLE_TEXT + '\n[channels.video]\nkind = "chat"\nservice_level = 0.8\nanswer_s = 60\nderive_from = "phone"\nderive_share = 0.2\naht_s = 300\n'
+    scenario = parse_scenario(text)
+    assert "video" in scenario.channels and "video" not in scenario.history_channels
+    with pytest.raises(ScenarioError, match="channels.video.derive_from must name a channel with history"):
+        parse_scenario(text.replace('derive_from = "phone"', 'derive_from = "fax"'))
+    with pytest.raises(ScenarioError, match="needs derive_share"):
+        parse_scenario(text.replace("derive_share = 0.2\n", ""))

@@ -11,6 +11,7 @@ import pytest
 from staffcast.loading import read_agents
 from staffcast.scenario import load_scenario, parse_scenario
 from staffcast.ui.scenarios import (
+    NewChannel,
     TargetChange,
     WhatIf,
     calendar_from_tables,
@@ -87,6 +88,49 @@ def test_scenario_changes_targets_shrinkage_and_adds_agents(scenario, tmp_path):
     assert set(added["contract"]) == {"part_time"}
     assert all(skills == (("phone", 1), ("email", 2)) for skills in added["skills"])
     assert "hire" in changed.name
+
+
+VIDEO = NewChannel(name="video", kind="chat", derive_from="phone", share=0.25, aht_s=360, service_level=0.8,
+                   answer_s=60, patience_s=300, concurrency=1, open="10:00-16:00", trained_from="email")
+
+
+def test_new_channel_is_derived_and_staffed_by_cross_trained_agents(scenario, frames, tmp_path):
+    from staffcast.pipeline import apply_scenario_overrides, run_staffing
+
+    changed = what_if_scenario(scenario, WhatIf("video", new_channels=(VIDEO,)), tmp_path / "work")
+    assert changed.channels["video"].derive_from == "phone" and "video" not in changed.history_channels
+    agents = read_agents(changed.agents, changed.channels, changed.contracts)
+    trained = agents[[any(c == "email" for c, _ in skills) for skills in agents["skills"]]]
+    assert all(skills[-1][0] == "video" for skills in trained["skills"])  # lowest priority
+    base = frames["forecast"].drop(columns=["is_open"], errors="ignore")
+    forecast = apply_scenario_overrides(changed, base)
+    video = forecast[forecast["channel"] == "video"].reset_index(drop=True)
+    phone = forecast[forecast["channel"] == "phone"].reset_index(drop=True)
+    hours = video["ds"].dt.hour
+    inside = (hours >= 10) & (hours < 16)
+    np.testing.assert_allclose(video.loc[inside, "volume"], 0.25 * phone.loc[inside, "volume"])
+    assert (video.loc[~inside, "volume"] == 0).all() and (video["aht_s"] == 360).all()
+    requirements = run_staffing(changed, forecast)
+    assert requirements.loc[requirements["channel"] == "video", "required_agents"].sum() > 0
+
+
+def test_new_channel_errors_name_the_problem(scenario, tmp_path):
+    with pytest.raises(ValueError, match="already exists"):
+        what_if_scenario(scenario, WhatIf("x", new_channels=(NewChannel(
+            name="phone", kind="voice", derive_from="email", share=0.1, aht_s=100, service_level=0.8, answer_s=20),)),
+            tmp_path)
+    with pytest.raises(ValueError, match="derive_from"):
+        what_if_scenario(scenario, WhatIf("x", new_channels=(NewChannel(
+            name="fax", kind="email", derive_from="telex", share=0.1, aht_s=100, service_level=0.8, answer_s=3600),)),
+            tmp_path)
+    with pytest.raises(ValueError, match="name"):
+        NewChannel(name="new channel!", kind="chat", derive_from="phone", share=0.1, aht_s=1, service_level=0.8,
+                   answer_s=1)
+
+
+def test_what_if_with_new_channel_round_trips():
+    what_if = WhatIf("video", new_channels=(VIDEO,))
+    assert WhatIf.from_dict(what_if.describe()) == what_if
 
 
 def test_scenario_rejects_unknown_channels_and_contracts(scenario, tmp_path):

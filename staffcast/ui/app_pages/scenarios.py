@@ -12,6 +12,7 @@ from staffcast.scenario import load_scenario
 from staffcast.ui import charts, job_panel, state, views
 from staffcast.ui.jobs import start_plan_job
 from staffcast.ui.scenarios import (
+    NewChannel,
     TargetChange,
     WhatIf,
     cached_forecast,
@@ -71,6 +72,33 @@ def _targets_editor(base) -> tuple[TargetChange, ...]:
     return tuple(changes)
 
 
+def _new_channel_fields(base) -> tuple[NewChannel, ...]:
+    """Inputs for opening a new channel (inside the variant form); empty name = none."""
+    sources = list(base.history_channels)
+    with st.expander(tr("sc.new_channel")):
+        cols = st.columns(3)
+        name = cols[0].text_input(tr("sc.new_channel_name"), value="", key="sc_new_name").strip()
+        kind = cols[1].selectbox(tr("sc.new_channel_kind"), ["social", "chat", "voice", "email"], key="sc_new_kind")
+        source = cols[2].selectbox(tr("sc.new_channel_from"), sources, key="sc_new_from")
+        cols = st.columns(3)
+        share = cols[0].number_input(tr("sc.new_channel_share"), 1.0, 500.0, 20.0, 5.0, key="sc_new_share")
+        aht = cols[1].number_input(tr("sc.new_channel_aht"), 10.0, 7200.0, 300.0, 10.0, key="sc_new_aht")
+        hours = cols[2].text_input(tr("sc.new_channel_open"), value="08:00-22:00", key="sc_new_open")
+        cols = st.columns(4)
+        level = cols[0].number_input(tr("sc.new_channel_sl"), 1.0, 100.0, 80.0, 1.0, key="sc_new_sl")
+        answer = cols[1].number_input(tr("sc.new_channel_answer"), 1.0, 86400.0, 60.0, 5.0, key="sc_new_answer")
+        patience = cols[2].number_input(tr("sc.new_channel_patience"), 1.0, 86400.0, 300.0, 10.0, key="sc_new_patience")
+        concurrency = cols[3].number_input(tr("sc.new_channel_concurrency"), 1, 10, 1, 1, key="sc_new_conc")
+        trained = st.selectbox(tr("sc.new_channel_trained"), ["", *base.channels], key="sc_new_trained")
+    if not name:
+        return ()
+    return (NewChannel(
+        name=name, kind=kind, derive_from=source, share=share / 100, aht_s=aht, service_level=level / 100,
+        answer_s=answer, patience_s=None if kind == "email" else patience,
+        concurrency=1 if kind in ("voice", "email") else int(concurrency), open=hours, trained_from=trained or None,
+    ),)
+
+
 def _what_if_form(base) -> WhatIf | None:
     channels = list(base.channels)
     contracts = list(base.contracts)
@@ -92,6 +120,7 @@ def _what_if_form(base) -> WhatIf | None:
         added = cols[0].number_input(tr("sc.added_agents"), 0, 500, 0, 1)
         contract = cols[1].selectbox(tr("ui.col.contract"), contracts)
         skills = cols[2].text_input(tr("sc.added_skills"), value=f"{channels[0]}:1")
+        new_channels = _new_channel_fields(base)
         submitted = st.form_submit_button(tr("sc.build_variant"), type="primary", disabled=job_panel.busy())
     if not submitted:
         return None
@@ -105,6 +134,7 @@ def _what_if_form(base) -> WhatIf | None:
         meetings_frac=changed(meetings, base.shrinkage.meetings_frac),
         surge_buffer_frac=changed(surge, base.shrinkage.surge_buffer_frac),
         added_agents=int(added), added_contract=contract if added else None, added_skills=skills if added else None,
+        new_channels=new_channels,
     )
 
 
