@@ -169,6 +169,17 @@ def plan_scenario(plan: StoredPlan):
     return stored_scenario(plan.scenario_text, plan.summary, plan_inputs_dir(plan), state.work_dir())
 
 
+def plan_scenario_or_warning(plan: StoredPlan):
+    """:func:`plan_scenario`, or ``None`` with a warning on the page when its inputs are gone."""
+    from staffcast.errors import StaffcastError
+
+    try:
+        return plan_scenario(plan)
+    except (StaffcastError, OSError) as error:
+        st.warning(str(error))
+        return None
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _history(path: str, mtime: float, timezone: str, channels: tuple[str, ...], days: int) -> pd.DataFrame:
     from zoneinfo import ZoneInfo

@@ -85,11 +85,7 @@ def render() -> None:
     if plan is None:
         return
     views.plan_caption(plan)
-    try:
-        scenario = views.plan_scenario(plan)
-    except (StaffcastError, OSError) as error:
-        scenario = None
-        st.warning(str(error))
+    scenario = views.plan_scenario_or_warning(plan)
     _chart(plan, scenario)
     st.subheader(tr("fc.backtest_title"))
     _backtest(plan)

@@ -6,7 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from staffcast.errors import StaffcastError
 from staffcast.ui import charts, queueing, views
 from staffcast.ui.state import tr
 
@@ -87,11 +86,7 @@ def render() -> None:
     if plan is None:
         return
     views.plan_caption(plan)
-    try:
-        scenario = views.plan_scenario(plan)
-    except (StaffcastError, OSError) as error:
-        scenario = None
-        st.warning(str(error))
+    scenario = views.plan_scenario_or_warning(plan)
     if scenario is not None:
         st.subheader(tr("st.targets_title"))
         _targets(scenario)
