@@ -13,7 +13,9 @@ component, the solver's best bound and the gap. Conflicting hard rules raise
 
 Modules: ``config`` and ``problem`` (validated inputs), ``grid`` (shift options, break
 windows, pay), ``model`` (CP-SAT variables and hard-rule families), ``soft`` (soft-goal
-families and the single objective), ``warmstart`` (greedy first roster), ``hint`` (complete assignment from it),
+families and the single objective), ``bound`` (a valid objective floor, added as a cut so
+the reported bound and gap stay honest when CP-SAT's LP does not converge), ``warmstart``
+(greedy first roster), ``hint`` (complete assignment from it),
 ``solve`` (solver parameters, progress callback, result), ``extract`` (frames),
 ``explain`` (infeasibility in words).
 """

@@ -53,6 +53,7 @@ class RosterModel:
     derived: dict = field(default_factory=dict)   # var index -> (rule, indices, extra), hints
     crew_work: dict = field(default_factory=dict)  # (skills, d, minute) -> (on, [away], busy)
     late_only: set = field(default_factory=set)    # agents whose every option is late
+    floor: int = 0  # objective >= floor (points), when the cut is added
 
     def literal(self, a: int, family: str) -> cp_model.IntVar | None:
         """Enforcement literal of ``family`` for agent ``a`` (explain mode), else None."""
@@ -223,7 +224,8 @@ def _weeks(n_days: int) -> list[range]:
     return [range(s, min(s + 7, n_days)) for s in range(0, n_days, 7)]
 
 
-def build_model(problem: RosterProblem, explain: bool = False) -> RosterModel:
+def build_model(problem: RosterProblem, explain: bool = False, floor: bool = True
+                ) -> RosterModel:
     """Build the full roster model: hard families, soft families, one objective.
 
     Parameters
@@ -231,6 +233,8 @@ def build_model(problem: RosterProblem, explain: bool = False) -> RosterModel:
     problem : the roster problem.
     explain : give every hard family of every agent an enforcement literal (for
         infeasibility explanations with assumptions) and keep days off as variables.
+    floor : add the redundant cut ``objective >= objective_floor`` (:mod:`scheduling.bound`;
+        never in explain mode, where rules may be relaxed).
     """
     from scheduling.soft import add_soft_goals, set_objective
 
@@ -243,6 +247,6 @@ def build_model(problem: RosterProblem, explain: bool = False) -> RosterModel:
     add_rest(rm)
     add_consecutive_days(rm)
     add_soft_goals(rm)
-    set_objective(rm)
+    set_objective(rm, floor=floor and not explain)
     return rm
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduling.bound import objective_floor
 from scheduling.grid import option_cost, requirement_map
 from scheduling.model import SCALE, RosterModel
 
@@ -273,8 +274,17 @@ def add_soft_goals(rm: RosterModel) -> None:
     add_stability(rm)
 
 
-def set_objective(rm: RosterModel) -> None:
-    """Minimize the sum of all soft terms (assembled once)."""
+def set_objective(rm: RosterModel, floor: bool = True) -> None:
+    """Minimize the sum of all soft terms (assembled once).
+
+    With ``floor`` the objective also gets the redundant cut ``objective >=
+    objective_floor(rm)`` (:mod:`scheduling.bound`): valid for every roster of the model, it
+    is the bound CP-SAT reports when its LP does not converge in time.
+    """
     variables = [v for term in rm.soft for v, _ in term.terms]
     coefs = [c for term in rm.soft for _, c in term.terms]
-    rm.model.minimize(cp_model.LinearExpr.weighted_sum(variables, coefs))
+    objective = cp_model.LinearExpr.weighted_sum(variables, coefs)
+    rm.model.minimize(objective)
+    if floor:
+        rm.floor = objective_floor(rm)
+        rm.model.add(objective >= rm.floor)
