@@ -46,6 +46,8 @@ def describe_rule(problem: RosterProblem, agent: RosterAgent, family: str) -> st
                                if agent.previous_consecutive_days else ""),
         "days_off": f"days off come in runs of at least {contract.min_consecutive_days_off}",
         "late_shifts": f"at most {contract.max_late_shifts_week} late shifts a week",
+        "locks": "keeps the shifts the planner locked on " + ", ".join(
+            str(day) for day in problem.days if problem.lock_of(agent, day)),
         "commitments": "must attend " + ", ".join(
             f"{s:%Y-%m-%d %H:%M}-{e:%H:%M}" for s, e in agent.commitments)
                        + " inside a shift",

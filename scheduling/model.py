@@ -27,7 +27,7 @@ __all__ = ["RosterModel", "build_model", "FAMILIES", "SCALE"]
 
 #: hard-rule families that carry an enforcement literal per agent in explain mode
 FAMILIES = ("availability", "time_off", "min_hours", "max_hours", "max_days", "rest",
-            "consecutive_days", "days_off", "late_shifts", "commitments")
+            "consecutive_days", "days_off", "late_shifts", "commitments", "locks")
 SCALE = 100  # objective points are multiplied by this and rounded to integers
 
 
@@ -81,6 +81,9 @@ def add_shift_choice(rm: RosterModel) -> None:
         options = contract_options(contract, problem.rules, problem.costs, problem.interval_min)
         for d, day in enumerate(problem.days):
             own = agent_day_options(problem, agent, day, options, respect_availability=True)
+            lock = problem.lock_of(agent, day)
+            if lock is not None and not rm.explain:
+                own = _locked_options(agent, day, own, lock)
             chosen = own if not rm.explain else options
             xs = [(o, model.new_bool_var(f"x[{agent.agent_id},{day},{o.start_min},{o.length_min}]"))
                   for o in chosen]
@@ -90,8 +93,25 @@ def add_shift_choice(rm: RosterModel) -> None:
             rm.works[a, d] = work
             if agent.commitments_on(day):
                 rm.enforce(model.add(work == 1), a, "commitments")
+            if lock is not None:
+                locked = [v for o, v in xs if (o.start_min, o.end_min) == lock]
+                rm.enforce(model.add(sum(locked) == 1), a, "locks")
             if rm.explain:
                 _add_availability(rm, a, day, xs, own)
+
+
+def _locked_options(agent, day, own: list, lock: tuple[int, int]) -> list:
+    """The one option matching a locked shift; a lock the rules forbid is an error in words."""
+    matching = [o for o in own if (o.start_min, o.end_min) == lock]
+    if not matching:
+        from scheduling.explain import RosterInfeasibleError
+
+        start, end = (f"{m // 60:02d}:{m % 60:02d}" for m in lock)
+        raise RosterInfeasibleError([
+            f"agent {agent.agent_id}: the shift locked on {day} ({start}-{end}) is not allowed by "
+            "the agent's contract lengths, availability, time off or the shift rules; unlock it or change it"
+        ])
+    return matching
 
 
 def _add_availability(rm: RosterModel, a: int, day, xs: list, own: list) -> None:

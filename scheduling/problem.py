@@ -113,6 +113,8 @@ class RosterProblem:
     costs : pay premiums for the cost term; ``holidays`` are public-holiday dates.
     hint : optional previous roster (``agent_id, shift_start``, e.g. last week's roster
         frame); the first roster prefers the same weekday starts (stability).
+    locked : optional shifts the planner fixed (``agent_id, date, shift_start, shift_end``,
+        local times); they are hard: the solver keeps them and re-optimizes the rest.
     """
 
     requirements: pd.DataFrame
@@ -125,6 +127,7 @@ class RosterProblem:
     costs: CostRates = field(default_factory=CostRates)
     holidays: tuple[date, ...] = ()
     hint: pd.DataFrame | None = None
+    locked: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "agents", tuple(self.agents))
@@ -139,6 +142,7 @@ class RosterProblem:
             gone = {"agent_id", "shift_start"} - set(self.hint.columns)
             if gone:
                 raise ValueError(f"hint is missing columns {sorted(gone)}")
+        object.__setattr__(self, "_locks", self._parse_locks())
         if "weight" in self.requirements.columns:
             weight = self.requirements["weight"]
             bad = weight[~(weight >= 0)]
@@ -186,6 +190,31 @@ class RosterProblem:
             if agent.contract not in self.contracts:
                 raise ValueError(f"contract of agent {agent.agent_id!r} must be one of "
                                  f"{sorted(self.contracts)}, got {agent.contract!r}")
+
+    def _parse_locks(self) -> dict[tuple[str, date], tuple[int, int]]:
+        """``{(agent_id, date): (start minute, end minute)}`` of the locked shifts."""
+        if self.locked is None or self.locked.empty:
+            return {}
+        missing = {"agent_id", "date", "shift_start", "shift_end"} - set(self.locked.columns)
+        if missing:
+            raise ValueError(f"locked is missing columns {sorted(missing)}")
+        known = {a.agent_id for a in self.agents}
+        locks = {}
+        for row in self.locked.itertuples(index=False):
+            day = pd.Timestamp(row.date).date()
+            if row.agent_id not in known or day not in self.days:
+                raise ValueError(f"locked shift of agent {row.agent_id!r} on {day} is not in the plan "
+                                 "(unknown agent or date outside the planned days)")
+            midnight = pd.Timestamp(day)
+            start, end = (pd.Timestamp(t).tz_localize(None) if pd.Timestamp(t).tzinfo else pd.Timestamp(t)
+                          for t in (row.shift_start, row.shift_end))
+            locks[row.agent_id, day] = (int((start - midnight) / pd.Timedelta(minutes=1)),
+                                        int((end - midnight) / pd.Timedelta(minutes=1)))
+        return locks
+
+    def lock_of(self, agent: RosterAgent, day: date) -> tuple[int, int] | None:
+        """``(start, end)`` minutes after midnight of the shift locked for ``agent`` on ``day``."""
+        return self._locks.get((agent.agent_id, day))
 
     def contract_of(self, agent: RosterAgent) -> Contract:
         """The contract of ``agent``."""

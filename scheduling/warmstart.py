@@ -242,9 +242,9 @@ def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> di
     costs = {(d, o): option_cost(o, contract, problem.costs, problem.days[d], problem.holidays)
              for d in range(len(problem.days)) for o, _ in rm.shifts[a, d]}
     chosen: dict[int, ShiftOption] = {}
-    for d, day in enumerate(problem.days):  # days with fixed commitments come first
+    for d, day in enumerate(problem.days):  # days with fixed commitments or locks come first
         fixed = agent.commitments_on(day)
-        if fixed:
+        if fixed or problem.lock_of(agent, day):
             cs = residual.gains(skills, d, problem.weights)
             options = [o for o, _ in rm.shifts[a, d] if _option_ok(rm, a, chosen, d, o)
                        and _pieces_fit(o, fixed, problem.rules, residual.step)]

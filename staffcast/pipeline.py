@@ -176,7 +176,14 @@ def run_staffing(scenario: Scenario, forecast: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- roster
 
 
-def roster_problem(scenario: Scenario, requirements: pd.DataFrame, agents: pd.DataFrame) -> scheduling.RosterProblem:
+def roster_problem(
+    scenario: Scenario, requirements: pd.DataFrame, agents: pd.DataFrame, locks: pd.DataFrame | None = None
+) -> scheduling.RosterProblem:
+    """The scheduling stage's problem for the scenario's week.
+
+    ``locks`` (``agent_id, date, shift_start, shift_end``) are shifts the planner fixed;
+    the solver keeps them and re-optimizes everything else.
+    """
     rules = scenario.shifts
     contracts = {
         name: scheduling.Contract(
@@ -224,6 +231,7 @@ def roster_problem(scenario: Scenario, requirements: pd.DataFrame, agents: pd.Da
         interval_min=scenario.interval_min,
         costs=scheduling.CostRates(**costs.model_dump()),
         holidays=public_holidays(scenario),
+        locked=None if locks is None or locks.empty else locks[["agent_id", "date", "shift_start", "shift_end"]],
     )
 
 
@@ -237,11 +245,12 @@ def run_roster(
     agents: pd.DataFrame,
     time_limit_s: float | None = None,
     progress: Callable | None = None,
+    locks: pd.DataFrame | None = None,
 ) -> scheduling.RosterResult:
-    """Solve the week's roster with CP-SAT."""
+    """Solve the week's roster with CP-SAT, keeping any locked shifts."""
     solver = scenario.solver
     return scheduling.build_and_solve(
-        roster_problem(scenario, requirements, agents),
+        roster_problem(scenario, requirements, agents, locks),
         time_limit_s=time_limit_s or solver.time_limit_s,
         workers=solver.workers,
         seed=solver.seed,
@@ -411,8 +420,13 @@ def build_plan(
     progress: Progress | None = None,
     solver_progress: Callable | None = None,
     forecast_result: forecasting.ForecastResult | None = None,
+    roster_locks: pd.DataFrame | None = None,
 ) -> Plan:
-    """Run every stage for the scenario's week. Pass ``forecast_result`` to reuse a forecast."""
+    """Run every stage for the scenario's week.
+
+    Pass ``forecast_result`` to reuse a forecast, ``roster_locks`` (``agent_id, date,
+    shift_start, shift_end``) to keep shifts the planner locked and re-solve the rest.
+    """
     timings: dict[str, float] = {}
 
     def timed(stage: str, work: Callable):
@@ -433,7 +447,9 @@ def build_plan(
         forecast_result = timed("forecast", lambda: run_forecast(scenario, history))
     forecast = apply_scenario_overrides(scenario, forecast_result.forecast)
     requirements = timed("staffing", lambda: run_staffing(scenario, forecast))
-    roster = timed("roster", lambda: run_roster(scenario, requirements, agents, time_limit_s, solver_progress))
+    roster = timed(
+        "roster", lambda: run_roster(scenario, requirements, agents, time_limit_s, solver_progress, roster_locks)
+    )
     simulated = timed(
         "simulation", lambda: run_simulation(scenario, forecast, roster.assignments, agents, replications)
     )
@@ -457,6 +473,8 @@ def build_plan(
         "simulation_daily": simulated.daily,
         "solver_progress": roster.progress,
     }
+    if roster_locks is not None and not roster_locks.empty:
+        frames["roster_locks"] = roster_locks
     summary = {
         "scenario": scenario.name,
         "week_start": scenario.week_start.isoformat(),

@@ -134,6 +134,14 @@ class PlanJob:
             )
 
 
+APP_TIME_LIMIT_S = 40.0  # default solver limit in the app: a re-plan of the sample then takes < 60 s on 2 cores
+
+
+def app_time_limit_s(scenario_limit_s: float) -> float:
+    """Solver time limit for a plan started from the app."""
+    return min(float(scenario_limit_s), APP_TIME_LIMIT_S)
+
+
 def build_and_save(
     job: PlanJob,
     store: PlanStore,
@@ -144,6 +152,7 @@ def build_and_save(
     time_limit_s: float | None = None,
     replications: int | None = None,
     forecast_result: Any = None,
+    roster_locks: Any = None,
     parent_id: int | None = None,
     extra_summary: Mapping | None = None,
 ) -> int:
@@ -153,6 +162,7 @@ def build_and_save(
     plan = build_plan(
         scenario, scenario_text, time_limit_s=time_limit_s, replications=replications,
         progress=job.stage_done, solver_progress=job.solver_point, forecast_result=forecast_result,
+        roster_locks=roster_locks,
     )
     job.check()
     started = time.perf_counter()

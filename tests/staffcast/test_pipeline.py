@@ -152,3 +152,17 @@ def test_cli_roster_infeasibility_is_explained(tmp_path, capsys):
 def test_cli_missing_scenario(tmp_path, capsys):
     assert main(["plan", str(tmp_path / "none.toml"), "--out", str(tmp_path)]) == 2
     assert "scenario file does not exist" in capsys.readouterr().err
+
+
+def test_lock_and_resolve_with_the_cached_forecast(small):
+    from forecasting import ForecastResult
+
+    scenario, plan = small
+    roster = plan.frames["roster"]
+    locks = roster.groupby("agent_id").head(1).head(3)[["agent_id", "date", "shift_start", "shift_end"]]
+    cached = ForecastResult(plan.frames["forecast"].drop(columns="is_open"), plan.frames["backtest"], {})
+    again = build_plan(scenario, plan.scenario_text, time_limit_s=5, forecast_result=cached, roster_locks=locks)
+    assert "forecast" not in again.timings_s
+    kept = again.frames["roster"].merge(locks, on=["agent_id", "date", "shift_start", "shift_end"])
+    assert len(kept) == len(locks)
+    pd.testing.assert_frame_equal(again.frames["roster_locks"], locks)

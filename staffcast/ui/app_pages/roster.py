@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from staffcast.errors import StaffcastError
-from staffcast.ui import charts, exports, job_panel, views
+from staffcast.ui import charts, exports, job_panel, state, views
+from staffcast.ui.jobs import app_time_limit_s, start_plan_job
+from staffcast.ui.scenarios import cached_forecast
 from staffcast.ui.state import tr
 
 VIOLATION_COLUMNS = {
@@ -78,6 +80,36 @@ def _exports(plan, names: dict[str, str]) -> None:
     views.download_buttons(f"roster-plan-{plan.id}", roster, workbook, key="ro_export")
 
 
+def _lock_and_resolve(plan, names: dict[str, str]) -> None:
+    roster = plan.frames["roster"].reset_index(drop=True)
+    previous = plan.frames.get("roster_locks")
+    locked_before = set() if previous is None else set(zip(previous["agent_id"], previous["date"].astype(str)))
+    table = roster[["agent_id", "date"]].astype({"date": str}).assign(
+        name=roster["agent_id"].map(names).fillna(""),
+        shift=[f"{s:%H:%M}–{e:%H:%M}" for s, e in zip(roster["shift_start"], roster["shift_end"])],
+    )
+    table.insert(0, "lock", [(a, d) in locked_before for a, d in zip(table["agent_id"], table["date"])])
+    edited = st.data_editor(
+        table, hide_index=True, disabled=["agent_id", "date", "name", "shift"], key=f"ro_locks_{plan.id}",
+        column_config={"lock": st.column_config.CheckboxColumn(tr("ro.lock_column"))},
+    )
+    chosen = roster[edited["lock"].to_numpy(dtype=bool)]
+    if not st.button(tr("ro.resolve", count=len(chosen)), disabled=job_panel.busy() or chosen.empty, key="ro_resolve"):
+        return
+    # the stored forecast already holds the plan's overrides: do not apply them twice
+    scenario = views.plan_scenario(plan).model_copy(update={"overrides": ()})
+    label = tr("ro.resolved_name", count=len(chosen))
+    job_panel.start(start_plan_job(
+        state.store(), scenario, plan.scenario_text, label=f"{scenario.name} · {label}", name=f"{plan.name} · {label}",
+        forecast_result=cached_forecast(plan.frames, plan.summary.get("selected_models", {})),
+        roster_locks=chosen[["agent_id", "date", "shift_start", "shift_end"]],
+        time_limit_s=st.session_state.get("sc_time_limit") or app_time_limit_s(scenario.solver.time_limit_s),
+        parent_id=plan.id,
+        extra_summary={key: plan.summary[key] for key in ("inputs_dir", "what_if") if key in plan.summary},
+    ))
+    st.rerun()
+
+
 def render() -> None:
     st.title(tr("page.roster"))
     plan = views.shown_plan()
@@ -100,6 +132,9 @@ def render() -> None:
                       bound=views.number(roster.get("best_bound", nan)), gap=views.percent(roster.get("gap", nan), 2)))
     if "solver_progress" in plan.frames:
         job_panel.solver_chart(plan.frames["solver_progress"])
+    st.subheader(tr("ro.lock_title"))
+    st.caption(tr("ro.lock_hint"))
+    _lock_and_resolve(plan, names)
     st.subheader(tr("ro.export_title"))
     st.caption(tr("ro.export_hint"))
     _exports(plan, names)

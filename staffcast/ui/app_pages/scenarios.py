@@ -10,7 +10,7 @@ import streamlit as st
 
 from staffcast.scenario import load_scenario
 from staffcast.ui import charts, job_panel, state, views
-from staffcast.ui.jobs import start_plan_job
+from staffcast.ui.jobs import app_time_limit_s, start_plan_job
 from staffcast.ui.scenarios import (
     NewChannel,
     TargetChange,
@@ -26,7 +26,6 @@ from staffcast.ui.scenarios import (
 )
 from staffcast.ui.state import tr
 
-APP_TIME_LIMIT_S = 40.0  # default solver limit here: a re-plan of the sample then takes < 60 s on 2 cores
 KPI_FORMATS = {
     "forecast_contacts": ("number", 0), "paid_hours": ("number", 1), "agents_rostered": ("number", 0),
     "scheduled_agent_hours": ("number", 1), "service_level": ("percent", 1), "abandon_rate": ("percent", 1),
@@ -40,7 +39,7 @@ def _build_section() -> None:
     scenario, text = load_scenario(path)
     st.caption(tr("sc.working_scenario", name=scenario.name, path=str(path)))
     cols = st.columns(2)
-    default_limit = min(float(scenario.solver.time_limit_s), APP_TIME_LIMIT_S)
+    default_limit = app_time_limit_s(scenario.solver.time_limit_s)
     limit = cols[0].number_input(tr("sc.time_limit"), 5.0, 3600.0, default_limit, 5.0, key="sc_time_limit")
     replications = cols[1].number_input(tr("sc.replications"), 1, 1000, int(scenario.simulation.replications),
                                         key="sc_replications")
