@@ -99,14 +99,18 @@ def run_musliu(path: Path, time_limit_s: float, workers: int, seed: int) -> dict
             "bound": round(res.best_bound, 1), "shifts_used": res.components["shifts_used"]}
 
 
-def run_sample() -> list[dict]:
-    """Run the sample center's week through ``benchmarks.roster_sample`` when it exists."""
+def run_sample(time_limit_s: float = 60.0, workers: int = 2) -> dict | None:
+    """Run the sample center's week through ``benchmarks.roster_sample`` when it exists.
+
+    Calls its ``main(argv)`` (which prints its own report) and returns its summary dict;
+    None when the module is absent.
+    """
     try:
         module = importlib.import_module("benchmarks.roster_sample")
     except ModuleNotFoundError:
         print("sample: benchmarks.roster_sample is not available, skipped")
-        return []
-    return list(module.run())
+        return None
+    return module.main(["--time-limit", f"{time_limit_s:g}", "--workers", str(workers)])
 
 
 def summarize(rows: list[dict]) -> dict:
@@ -167,7 +171,7 @@ def main(argv: list[str] | None = None) -> dict:
     for path in expand(args.musliu):
         rows.append(run_musliu(path, args.time_limit or 10.0, args.workers, args.seed))
         print(_row_text(rows[-1]), flush=True)
-    sample = run_sample() if args.sample else []
+    sample = run_sample(args.time_limit or 60.0, args.workers) if args.sample else None
     result = {"instances": rows, "sample": sample, "summary": summarize(rows)}
     print(json.dumps(result, default=float))
     return result

@@ -18,11 +18,27 @@ the reported bound and gap stay honest when CP-SAT's LP does not converge), ``wa
 (greedy first roster), ``hint`` (complete assignment from it),
 ``solve`` (solver parameters, progress callback, result), ``extract`` (frames),
 ``explain`` (infeasibility in words).
+
+Beside the roster model, for published benchmarks and shift-template design:
+``shift_design`` (``design_shifts``: shift types and head counts covering a weekly
+requirement curve, Musliu-Schaerf-Slany instances) and ``employee_scheduling``
+(Curtois & Qu employee shift scheduling instances: parser, evaluator, CP-SAT with LNS).
 """
 
 from scheduling.config import Contract, CostRates, RosterWeights, ShiftRules
+from scheduling.employee_scheduling import (
+    EmployeeScheduleResult,
+    ShiftSchedulingInstance,
+    StaffRules,
+    hard_violations as curtois_hard_violations,
+    objective_components as curtois_objective,
+    parse_curtois_instance,
+    read_curtois_instance,
+    solve_employee_scheduling,
+)
 from scheduling.explain import RosterInfeasibleError
 from scheduling.problem import RosterAgent, RosterProblem
+from scheduling.shift_design import DesignWeights, DutyLimits, ShiftDesignResult, ShiftType, design_shifts
 from scheduling.solve import ProgressPoint, RosterNotFoundError, RosterResult, build_and_solve
 
 __all__ = [
@@ -37,4 +53,17 @@ __all__ = [
     "RosterInfeasibleError",
     "RosterNotFoundError",
     "build_and_solve",
+    "design_shifts",
+    "ShiftType",
+    "DesignWeights",
+    "DutyLimits",
+    "ShiftDesignResult",
+    "solve_employee_scheduling",
+    "read_curtois_instance",
+    "parse_curtois_instance",
+    "ShiftSchedulingInstance",
+    "StaffRules",
+    "EmployeeScheduleResult",
+    "curtois_objective",
+    "curtois_hard_violations",
 ]

@@ -1,15 +1,21 @@
-"""Large-neighbourhood search over the employee scheduling CP-SAT model.
+"""Search for the employee scheduling model: construction, LNS and hinted full solves.
 
-The model is built once. After a first solve of the full model, every decision literal
-is fixed to the incumbent by editing its domain in the model proto; each LNS step frees
-the literals of one neighbourhood (a few employees over the whole horizon, or a block of
-employees over a window of days around a badly covered day), hints the incumbent, solves
-the small problem and keeps the result when it is no worse. Only the freed literals are
-touched per step, so a step costs O(neighbourhood), not O(model).
+* :func:`initial_solve` — the full model for a short time;
+* :func:`greedy_roster` — employee by employee, each solved alone with the cover priced
+  at the margin of the employees already placed (always feasible when every employee is);
+* :func:`lns` — large-neighbourhood search. The model is built once; every decision
+  literal is fixed to the incumbent by editing its domain in the model proto, and each
+  step frees the literals of one neighbourhood (employees who could fill a badly
+  covered shift, random employees over the whole horizon, or a block of employees over
+  a window of days around a bad day), hints the incumbent, solves the small problem and
+  keeps the result when it is no worse. Only the freed literals are touched per step,
+  so a step costs O(neighbourhood), not O(model);
+* :func:`polish` — the full model hinted with the incumbent, so CP-SAT's own
+  neighbourhoods continue from it.
 
-Neighbourhood size adapts as in Pisinger & Ropke's ALNS practice: it grows after a
-sub-problem is solved to optimality and shrinks after a time-out (D. Pisinger, S. Ropke,
-"Large neighborhood search", Handbook of Metaheuristics, 2010).
+Neighbourhood size adapts as in ALNS practice (D. Pisinger, S. Ropke, "Large
+neighborhood search", Handbook of Metaheuristics, 2010): it grows after a sub-problem is
+solved to optimality and shrinks after a time-out.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from ortools.sat.python import cp_model
 from scheduling._bench_es_instance import ShiftSchedulingInstance, objective_components
 from scheduling._bench_es_model import ModelVars, build_model, extract_roster
 
-LINEARIZATION_LEVEL = 1
 Progress = Callable[[float, float, float], None]
 
 
@@ -47,7 +52,6 @@ def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver.parameters.max_time_in_seconds = max(0.05, float(time_limit_s))
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
-    solver.parameters.linearization_level = LINEARIZATION_LEVEL
     return solver
 
 
@@ -142,8 +146,11 @@ def greedy_roster(inst: ShiftSchedulingInstance, deadline: float, workers: int,
     for i, e in enumerate(order):
         sub = single_employee_instance(inst, int(e), counts)
         model, mv = build_model(sub)
-        share = max(1.0, (deadline - time.monotonic()) / (len(order) - i))
-        for limit in (share, 10 * share):  # one retry with more time before giving up
+        # Small floor (a single employee's model solves in well under a second for a
+        # month, about a second for a year), so late employees cannot blow the budget.
+        floor_s = 0.1 + inst.n_days / 364
+        share = max(floor_s, (deadline - time.monotonic()) / (len(order) - i))
+        for limit in (share, max(10 * share, 30.0)):  # retry with more time before giving up
             solver = _solver(limit, workers, seed)
             status = solver.Solve(model)
             if status != cp_model.UNKNOWN:

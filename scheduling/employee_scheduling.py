@@ -9,8 +9,9 @@ benchmark instances", University of Nottingham, 2014), :func:`objective_componen
 Solving, in three steps with one time budget:
 
 1. build the strengthened CP-SAT model once (``_bench_es_model``);
-2. a first solution: the full model for a share of the budget, falling back to an
-   employee-by-employee construction priced at the margin (``greedy_roster``);
+2. a first solution: the full model for a share of the budget or, for large models
+   (or when that finds nothing), an employee-by-employee construction priced at the
+   margin (``greedy_roster``);
 3. rounds of large-neighbourhood search (fix most of the roster, re-optimise a few
    employees over the horizon or every employee over a window of days, repeat) followed
    by a full-model solve hinted with the incumbent, whose own neighbourhoods differ
@@ -33,8 +34,9 @@ from scheduling._bench_es_search import (
     Progress, SearchState, greedy_roster, initial_solve, lns, polish)
 
 LARGE_MODEL_VARS = 150_000  # above this many assignment literals: constructive only
+GREEDY_START_VARS = 20_000  # above this: start from the construction, not a full solve
 _ROUND_FRAC = 0.4  # one LNS + polish round, as a share of the budget
-_POLISH_FRAC = 0.4  # share of a round for the hinted full-model solve
+_POLISH_FRAC = 0.5  # share of a round for the hinted full-model solve
 
 __all__ = [
     "OFF", "ShiftSchedulingInstance", "StaffRules", "EmployeeScheduleResult",
@@ -113,10 +115,14 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
         return _greedy_only(instance, start, deadline, workers, seed)
     model, mv = build_model(instance)
     first_s = max(1.0, min(initial_frac * time_limit_s, deadline - time.monotonic()))
-    try:
-        state = initial_solve(model, instance, mv, first_s, workers, seed)
-    except RuntimeError:
-        roster = greedy_roster(instance, deadline, workers, seed)
+    state = None
+    if len(mv.x) <= GREEDY_START_VARS:
+        try:
+            state = initial_solve(model, instance, mv, first_s, workers, seed)
+        except RuntimeError:
+            state = None
+    if state is None:  # large model, or no roster yet: construct one
+        roster = greedy_roster(instance, time.monotonic() + first_s, workers, seed)
         obj = objective_components(instance, roster)["total"]
         state = SearchState(roster=roster, objective=obj, best_bound=0.0, status="FEASIBLE")
     if progress is not None:

@@ -132,3 +132,40 @@ def test_benchmark_runner_last_line_is_json(capsys):
     assert by_family["musliu"]["objective"] == 120 and by_family["musliu"]["gap"] == 0.0
     assert result["summary"]["musliu"]["at_or_better_than_known"] == 1
     assert result["summary"]["curtois"]["solved"] == 1
+
+
+def test_model_objective_equals_evaluator(tiny):
+    from ortools.sat.python import cp_model
+
+    from scheduling._bench_es_model import build_model, extract_roster
+
+    model, mv = build_model(tiny)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10.0
+    solver.parameters.num_workers = 2
+    assert solver.Solve(model) == cp_model.OPTIMAL
+    roster = extract_roster(solver, tiny, mv)
+    assert objective_components(tiny, roster)["total"] == round(solver.ObjectiveValue())
+
+
+def test_single_employee_pricing_and_greedy_are_feasible(tiny):
+    from scheduling._bench_es_search import greedy_roster, single_employee_instance
+
+    others = np.zeros((7, 2), dtype=int)
+    others[4, L] = 1  # Friday L still short by one, Saturday L already over
+    others[5, L] = 1
+    sub = single_employee_instance(tiny, 1, others)
+    assert sub.n_employees == 1 and sub.staff[0].employee_id == "B"
+    assert sub.cover_required[4, L] == 1 and sub.cover_required[5, L] == 0
+    roster = greedy_roster(tiny, deadline=0.0, workers=1, seed=3)
+    assert hard_violations(tiny, roster) == []
+
+
+def test_large_instance_path_is_constructive_and_feasible(tiny, monkeypatch):
+    import scheduling.employee_scheduling as es
+
+    monkeypatch.setattr(es, "LARGE_MODEL_VARS", 0)
+    res = es.solve_employee_scheduling(tiny, time_limit_s=2, workers=1, seed=0)
+    assert res.lns_steps == 0 and res.status == "FEASIBLE"
+    assert hard_violations(tiny, res.roster) == []
+    assert res.objective == objective_components(tiny, res.roster)["total"]
