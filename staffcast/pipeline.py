@@ -184,18 +184,7 @@ def roster_problem(
     ``locks`` (``agent_id, date, shift_start, shift_end``) are shifts the planner fixed;
     the solver keeps them and re-optimizes everything else.
     """
-    rules = scenario.shifts
-    contracts = {
-        name: scheduling.Contract(
-            name=name,
-            shift_lengths_h=spec.shift_lengths_h,
-            min_hours_week=spec.min_hours_week,
-            max_hours_week=spec.max_hours_week,
-            max_days_week=spec.max_days_week,
-            hourly_wage=spec.hourly_wage,
-        )
-        for name, spec in scenario.contracts.items()
-    }
+    contracts = {name: scheduling.Contract(name=name, **c.model_dump()) for name, c in scenario.contracts.items()}
     roster_agents = tuple(
         scheduling.RosterAgent(
             agent_id=row.agent_id,
@@ -209,27 +198,15 @@ def roster_problem(
         )
         for row in agents.itertuples()
     )
-    costs = scenario.costs
     return scheduling.RosterProblem(
         requirements=requirements.rename(columns={"scheduled_required": "required"})[["channel", "ds", "required"]],
         agents=roster_agents,
         contracts=contracts,
-        rules=scheduling.ShiftRules(
-            earliest_start=rules.earliest_start,
-            latest_end=rules.latest_end,
-            start_step_min=rules.start_step_min,
-            min_rest_h=rules.min_rest_h,
-            max_consecutive_days=rules.max_consecutive_days,
-            lunch_min=rules.lunch_min,
-            lunch_after_h=rules.lunch_after_h,
-            lunch_window_h=rules.lunch_window_h,
-            break_min=rules.break_min,
-            breaks_per_4h=rules.breaks_per_4h,
-        ),
+        rules=scheduling.ShiftRules(**scenario.shifts.model_dump()),
         weights=scheduling.RosterWeights(**scenario.weights.model_dump()),
         days=scenario.days,
         interval_min=scenario.interval_min,
-        costs=scheduling.CostRates(**costs.model_dump()),
+        costs=scheduling.CostRates(**scenario.costs.model_dump()),
         holidays=public_holidays(scenario),
         locked=None if locks is None or locks.empty else locks[["agent_id", "date", "shift_start", "shift_end"]],
     )
