@@ -1,6 +1,6 @@
 """Search for the employee scheduling model: construction, LNS and hinted full solves.
 
-* :func:`initial_solve` — the full model for a short time;
+* :func:`full_solve` — the full model with CP-SAT's own portfolio (its LNS workers);
 * :func:`greedy_roster` — employee by employee, each solved alone with the cover priced
   at the margin of the employees already placed (always feasible when every employee is);
 * :func:`lns` — large-neighbourhood search. The model is built once; every decision
@@ -97,18 +97,42 @@ class _Fixer:
         hint.values.extend(x_val[keep].tolist() + (shift[w_idx >= 0] >= 0).astype(int).tolist())
 
 
-def initial_solve(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
-                  time_limit_s: float, workers: int, seed: int) -> SearchState:
-    """Solve the full model for a short time; raise when no roster is found."""
+class _Trace(cp_model.CpSolverSolutionCallback):
+    """Record (elapsed_s, objective) of every solution and forward it to ``progress``."""
+
+    def __init__(self, progress: Progress | None, offset_s: float):
+        super().__init__()
+        self.points: list[tuple[float, int]] = []
+        self._progress, self._offset_s = progress, offset_s
+
+    def on_solution_callback(self) -> None:
+        elapsed_s = self._offset_s + self.WallTime()
+        self.points.append((elapsed_s, round(self.ObjectiveValue())))
+        if self._progress is not None:
+            self._progress(elapsed_s, self.ObjectiveValue(), self.BestObjectiveBound())
+
+
+def full_solve(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
+               time_limit_s: float, workers: int, seed: int,
+               progress: Progress | None = None, offset_s: float = 0.0,
+               linearization_level: int = 2) -> SearchState:
+    """Solve the full model with CP-SAT's own portfolio; raise when no roster is found.
+
+    ``linearization_level=2`` (every constraint and cut in the LP) is what made CP-SAT's
+    LNS workers find better rosters on these instances (Instance7, 30 s, 2 workers:
+    1175 against 1299 at the default level 1).
+    """
     solver = _solver(time_limit_s, workers, seed)
-    status = solver.Solve(model)
+    solver.parameters.linearization_level = int(linearization_level)
+    trace = _Trace(progress, offset_s)
+    status = solver.Solve(model, trace)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"{inst.name}: no feasible roster within {time_limit_s:.1f} s "
                            f"(solver status {solver.StatusName(status)})")
     roster = extract_roster(solver, inst, mv)
     obj = objective_components(inst, roster)["total"]
     return SearchState(roster=roster, objective=obj, best_bound=solver.BestObjectiveBound(),
-                       status=solver.StatusName(status), trace=[(solver.WallTime(), obj)])
+                       status=solver.StatusName(status), trace=trace.points)
 
 
 def single_employee_instance(inst: ShiftSchedulingInstance, e: int,

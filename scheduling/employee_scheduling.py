@@ -6,16 +6,22 @@ benchmark instances", University of Nottingham, 2014), :func:`objective_componen
 :func:`hard_violations` (an independent evaluator of any roster), and
 :func:`solve_employee_scheduling` (the solver).
 
-Solving, in three steps with one time budget:
+Solving, with one time budget (build the strengthened CP-SAT model once,
+``_bench_es_model``, then by model size):
 
-1. build the strengthened CP-SAT model once (``_bench_es_model``);
-2. a first solution: the full model for a share of the budget or, for large models
-   (or when that finds nothing), an employee-by-employee construction priced at the
-   margin (``greedy_roster``);
-3. rounds of large-neighbourhood search (fix most of the roster, re-optimise a few
-   employees over the horizon or every employee over a window of days, repeat) followed
-   by a full-model solve hinted with the incumbent, whose own neighbourhoods differ
-   (``_bench_es_search``).
+* up to ``FULL_SOLVE_VARS`` assignment literals (instances 1-12 and 14): one full-model
+  solve for the whole budget with ``linearization_level=2``, so CP-SAT's own LNS workers
+  keep their state. Measured (60 s, 2 workers, loaded machine), Instance7: our LNS
+  pipeline 1587, the plain full solve 1279, at linearization level 2 1098; Instance6:
+  2846 against 2144 (``full_solve``). Our LNS after a half-budget full solve
+  (``"hybrid"``) or LNS-only CP-SAT workers measured no better (Instance5 1238-1241,
+  Instance6 2154, Instance8 1940-2258 in single runs, spread ~ one under-cover unit);
+* larger models: an employee-by-employee construction priced at the margin
+  (``greedy_roster``), then rounds of our large-neighbourhood search (fix most of the
+  roster, re-optimise a few employees over the horizon or every employee over a window
+  of days) each followed by a full-model solve hinted with the incumbent
+  (``_bench_es_search``);
+* above ``LARGE_MODEL_VARS``: the construction alone.
 """
 
 from __future__ import annotations
@@ -25,16 +31,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from ortools.sat.python import cp_model
 
 from scheduling._bench_es_instance import (
     OFF, ShiftSchedulingInstance, StaffRules, hard_violations, objective_components,
     parse_curtois_instance, read_curtois_instance)
-from scheduling._bench_es_model import build_model
+from scheduling._bench_es_model import ModelVars, build_model
 from scheduling._bench_es_search import (
-    Progress, SearchState, greedy_roster, initial_solve, lns, polish)
+    Progress, SearchState, full_solve, greedy_roster, lns, polish)
 
 LARGE_MODEL_VARS = 150_000  # above this many assignment literals: constructive only
-GREEDY_START_VARS = 20_000  # above this: start from the construction, not a full solve
+FULL_SOLVE_VARS = 20_000  # up to this many: one full-model solve ("auto" strategy)
+STRATEGIES = ("auto", "full", "lns", "hybrid")
+_HYBRID_FULL_FRAC = 0.5  # "hybrid": share of the budget for the full solve
 _ROUND_FRAC = 0.4  # one LNS + polish round, as a share of the budget
 _POLISH_FRAC = 0.5  # share of a round for the hinted full-model solve
 
@@ -83,7 +92,8 @@ def roster_frame(instance: ShiftSchedulingInstance, roster: np.ndarray) -> pd.Da
 def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: float = 60.0,
                               workers: int = 2, seed: int = 0,
                               progress: Progress | None = None,
-                              initial_frac: float = 0.2) -> EmployeeScheduleResult:
+                              initial_frac: float = 0.2,
+                              strategy: str = "auto") -> EmployeeScheduleResult:
     """Minimise the Curtois & Qu objective within ``time_limit_s`` (wall clock, all steps).
 
     Parameters
@@ -96,9 +106,15 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
     seed : int
         Seed of the solver and of the neighbourhood choice.
     progress : callable(elapsed_s, objective, bound), optional
-        Called after each improvement of the LNS.
+        Called after each improvement.
     initial_frac : float
-        Share of the budget for the first full-model solve, in (0, 1].
+        Share of the budget for the greedy construction of the ``"lns"`` strategy, in (0, 1].
+    strategy : {"auto", "full", "lns", "hybrid"}
+        ``"full"``: one full-model solve (CP-SAT's portfolio and its own LNS workers) for
+        the whole budget; ``"lns"``: greedy construction, then our LNS alternated with
+        hinted full-model solves; ``"hybrid"``: the full solve for half the budget, then
+        our LNS from its roster; ``"auto"``: ``"full"`` up to ``FULL_SOLVE_VARS``
+        assignment literals, else ``"lns"``.
 
     Raises
     ------
@@ -109,25 +125,44 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
     if not 0 < initial_frac <= 1:
         raise ValueError(f"initial_frac must be in (0, 1], got {initial_frac!r}")
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
     start = time.monotonic()
     deadline = start + time_limit_s
     if int(instance.allowed().sum()) > LARGE_MODEL_VARS:
         return _greedy_only(instance, start, deadline, workers, seed)
     model, mv = build_model(instance)
+    if strategy == "full" or (strategy == "auto" and len(mv.x) <= FULL_SOLVE_VARS):
+        state = full_solve(model, instance, mv, max(0.5, deadline - time.monotonic()),
+                           workers, seed, progress, offset_s=time.monotonic() - start)
+    elif strategy == "hybrid":
+        full_s = _HYBRID_FULL_FRAC * (deadline - time.monotonic())
+        state = full_solve(model, instance, mv, full_s, workers, seed, progress,
+                           offset_s=time.monotonic() - start)
+        state = lns(model, instance, mv, state, deadline, workers, seed, progress)
+    else:
+        state = _lns_search(model, instance, mv, start, deadline, workers, seed, progress,
+                            initial_frac)
+    comp = objective_components(instance, state.roster)
+    status = "OPTIMAL" if comp["total"] <= state.best_bound else "FEASIBLE"
+    return EmployeeScheduleResult(
+        instance=instance.name, roster=state.roster, components=comp,
+        best_bound=float(state.best_bound), status=status,
+        wall_s=time.monotonic() - start, lns_steps=state.steps,
+        improvements=state.improvements, trace=tuple(state.trace))
+
+
+def _lns_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, mv: ModelVars,
+                start: float, deadline: float, workers: int, seed: int,
+                progress: Progress | None, initial_frac: float) -> SearchState:
+    """Greedy construction, then rounds of our LNS each followed by a hinted full solve."""
+    time_limit_s = deadline - start
     first_s = max(1.0, min(initial_frac * time_limit_s, deadline - time.monotonic()))
-    state = None
-    if len(mv.x) <= GREEDY_START_VARS:
-        try:
-            state = initial_solve(model, instance, mv, first_s, workers, seed)
-        except RuntimeError:
-            state = None
-    if state is None:  # large model, or no roster yet: construct one
-        roster = greedy_roster(instance, time.monotonic() + first_s, workers, seed)
-        obj = objective_components(instance, roster)["total"]
-        state = SearchState(roster=roster, objective=obj, best_bound=0.0, status="FEASIBLE")
+    roster = greedy_roster(instance, time.monotonic() + first_s, workers, seed)
+    obj = objective_components(instance, roster)["total"]
+    state = SearchState(roster=roster, objective=obj, best_bound=0.0, status="FEASIBLE")
     if progress is not None:
         progress(time.monotonic() - start, state.objective, state.best_bound)
-    # Alternate our LNS with hinted full-model solves (CP-SAT's own neighbourhoods).
     round_s = max(5.0, _ROUND_FRAC * time_limit_s)
     while time.monotonic() < deadline - 0.1 and state.objective > state.best_bound:
         lns_end = min(deadline, time.monotonic() + (1 - _POLISH_FRAC) * round_s)
@@ -136,13 +171,7 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
         if left > 0.5 and state.objective > state.best_bound:
             state = polish(model, instance, mv, state, min(left, _POLISH_FRAC * round_s),
                            workers, seed)
-    comp = objective_components(instance, state.roster)
-    status = "OPTIMAL" if comp["total"] <= state.best_bound else "FEASIBLE"
-    return EmployeeScheduleResult(
-        instance=instance.name, roster=state.roster, components=comp,
-        best_bound=float(state.best_bound), status=status,
-        wall_s=time.monotonic() - start, lns_steps=state.steps,
-        improvements=state.improvements, trace=tuple(state.trace))
+    return state
 
 
 def _greedy_only(instance: ShiftSchedulingInstance, start: float, deadline: float,

@@ -169,3 +169,21 @@ def test_large_instance_path_is_constructive_and_feasible(tiny, monkeypatch):
     assert res.lns_steps == 0 and res.status == "FEASIBLE"
     assert hard_violations(tiny, res.roster) == []
     assert res.objective == objective_components(tiny, res.roster)["total"]
+
+
+def test_strategies_reach_the_same_optimum_and_report_progress(tiny):
+    seen = []
+    full = solve_employee_scheduling(tiny, time_limit_s=5, workers=2, seed=2,
+                                     progress=lambda t, obj, bound: seen.append(obj))
+    assert full.lns_steps == 0 and full.status == "OPTIMAL"  # auto: full solve on tiny
+    assert seen and seen[-1] == full.objective == full.trace[-1][1]
+    for strategy in ("lns", "hybrid"):
+        run = solve_employee_scheduling(tiny, time_limit_s=4, workers=2, seed=2,
+                                        strategy=strategy)
+        assert hard_violations(tiny, run.roster) == []
+        assert run.objective == full.objective
+
+
+def test_unknown_strategy_is_rejected(tiny):
+    with pytest.raises(ValueError, match="strategy must be one of"):
+        solve_employee_scheduling(tiny, time_limit_s=1, strategy="tabu")
