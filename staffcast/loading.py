@@ -146,7 +146,7 @@ def read_history(path: Path, tz: ZoneInfo, channels: Mapping[str, ChannelSpec]) 
 
 
 def _split(value: object) -> list[str]:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+    if pd.isna(value):  # None and NaN: an empty cell
         return []
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
