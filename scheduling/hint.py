@@ -45,7 +45,7 @@ def _set_breaks(rm: RosterModel, placed: dict, pieces: dict, values: np.ndarray)
 
 
 def _evaluate_derived(rm: RosterModel, values: np.ndarray) -> None:
-    """Helper variables in creation order: sums, running counts and at-least-k flags."""
+    """Helper variables in creation order: sums, running counts, at-least-k and none flags."""
     for index in sorted(rm.derived):
         rule, operands, extra = rm.derived[index]
         if rule == "sum":
@@ -54,6 +54,8 @@ def _evaluate_derived(rm: RosterModel, values: np.ndarray) -> None:
             values[index] = values[operands] @ extra if len(operands) else 0
         elif rule == "at_least":
             values[index] = int(values[operands].sum() >= extra)
+        elif rule == "none":
+            values[index] = int(values[operands].sum() == 0)
 
 
 def _allocate(rm: RosterModel, values: np.ndarray) -> dict:

@@ -37,6 +37,8 @@ class RosterAgent:
     time_off : approved days off (hard).
     preferred_start : preferred shift start (soft).
     off_requests : requested days off (soft).
+    shift_requests : requested shifts as ``(date, start)``: the agent asks to work a shift
+        starting at ``start`` that day, or any shift when ``start`` is None (soft).
     previous_shift_end : end of the last shift before the plan (local, naive), for rest.
     previous_consecutive_days : working days in a row right before the plan.
     commitments : fixed ``(start, end)`` local datetimes (training, meetings) within one
@@ -53,6 +55,7 @@ class RosterAgent:
     time_off: tuple[date, ...] = ()
     preferred_start: time | str | None = None
     off_requests: tuple[date, ...] = ()
+    shift_requests: tuple[tuple[date, time | str | None], ...] = ()
     previous_shift_end: datetime | None = None
     previous_consecutive_days: int = 0
     commitments: tuple[tuple[datetime, datetime], ...] = ()
@@ -73,6 +76,14 @@ class RosterAgent:
                                to_time(self.preferred_start, "preferred_start"))
         object.__setattr__(self, "time_off", tuple(sorted(set(self.time_off))))
         object.__setattr__(self, "off_requests", tuple(sorted(set(self.off_requests))))
+        requests = {(day, None if start is None else to_time(start, "shift_requests"))
+                    for day, start in self.shift_requests}
+        clash = sorted(day for day, _ in requests if day in self.off_requests or day in self.time_off)
+        if clash:
+            raise ValueError(f"shift_requests of agent {self.agent_id!r} fall on a requested or "
+                             f"approved day off, got {clash[0]}")
+        object.__setattr__(self, "shift_requests", tuple(sorted(
+            requests, key=lambda r: (r[0], r[1] is not None, r[1] or time()))))
         if minutes_of(self.latest_end) <= minutes_of(self.earliest_start):
             raise ValueError(f"latest_end of agent {self.agent_id!r} must be after "
                              f"earliest_start, got {self.latest_end!r}")

@@ -185,7 +185,8 @@ def add_cost(rm: RosterModel) -> None:
 
 
 def add_preferences(rm: RosterModel) -> None:
-    """Hours away from the preferred start; working on a requested day off."""
+    """Hours away from the preferred start; working on a requested day off; a requested
+    shift (or working day) not given."""
     problem, w = rm.problem, rm.problem.weights
     for (a, d), xs in rm.shifts.items():
         agent = problem.agents[a]
@@ -202,6 +203,24 @@ def add_preferences(rm: RosterModel) -> None:
             rm.soft.append(SoftTerm("preference", ((work, _points(w.preference, 1)),),
                                     ((work, 1.0),), "day", "works on a requested day off",
                                     a, None, d))
+        for day, start in agent.shift_requests:
+            if day == problem.days[d]:
+                _add_shift_request(rm, a, d, start)
+
+
+def _add_shift_request(rm: RosterModel, a: int, d: int, start) -> None:
+    """A request to work on day ``d`` (a shift starting at ``start``, or any shift): one
+    ``missed`` flag, at least ``1 - sum(matching shifts)``, costs ``preference`` once."""
+    model, w = rm.model, rm.problem.weights
+    minute = None if start is None else start.hour * 60 + start.minute
+    matching = [v for o, v in rm.shifts[a, d] if minute is None or o.start_min == minute]
+    missed = model.new_bool_var(f"missed[{rm.problem.agents[a].agent_id},{d},{minute}]")
+    model.add(missed + sum(matching) >= 1)
+    rm.derived[missed.index] = ("none", _indices(matching), None)
+    what = ("not on the requested shift" if minute is not None
+            else "off on a day the agent asked to work")
+    rm.soft.append(SoftTerm("preference", ((missed, _points(w.preference, 1)),),
+                            ((missed, 1.0),), "request", what, a, None, d))
 
 
 def add_fairness(rm: RosterModel) -> None:

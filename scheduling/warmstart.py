@@ -198,6 +198,9 @@ def _score(rm: RosterModel, a: int, chosen: dict, d: int, option: ShiftOption,
         points -= w.preference * abs(option.start_min - minutes_of(agent.preferred_start)) / 60
     if problem.days[d] in agent.off_requests:
         points -= w.preference
+    if any(day == problem.days[d] and (start is None or minutes_of(start) == option.start_min)
+           for day, start in agent.shift_requests):
+        points += w.preference
     weekday = problem.days[d].weekday()
     mate = d + 1 if weekday == 5 else d - 1 if weekday == 6 else None
     if mate in chosen:

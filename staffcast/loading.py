@@ -193,12 +193,13 @@ def _parse_agent(row: Mapping, line: int, path: Path, channels, contracts) -> di
     unknown = [d for d in days if d not in WEEKDAYS]
     if unknown:
         raise DataError(f"{path} line {line}: available_days must use {list(WEEKDAYS)}, got {unknown}")
-    time_off = []
-    for text in _split(row.get("time_off")):
-        try:
-            time_off.append(dt.date.fromisoformat(text))
-        except ValueError:
-            raise DataError(f"{path} line {line}: time_off must list dates as YYYY-MM-DD, got {text!r}") from None
+    time_off = _dates(row.get("time_off"), "time_off", line, path)
+    off_requests = _dates(row.get("off_requests"), "off_requests", line, path)
+    shift_requests = _shift_requests(row.get("shift_requests"), line, path)
+    for day, _ in shift_requests:
+        if day in time_off or day in off_requests:
+            raise DataError(f"{path} line {line}: shift_requests asks to work on {day}, which is also "
+                            "in time_off or off_requests; keep one of them")
     preferred = row.get("preferred_start")
     has_preferred = preferred is not None and not pd.isna(preferred) and str(preferred).strip()
     earliest, latest = clock("earliest_start", "00:00"), clock("latest_end", "24:00")
@@ -214,7 +215,36 @@ def _parse_agent(row: Mapping, line: int, path: Path, channels, contracts) -> di
         "latest_end_min": latest,
         "time_off": tuple(time_off),
         "preferred_start_min": clock("preferred_start", "00:00") if has_preferred else None,
+        "off_requests": off_requests,
+        "shift_requests": shift_requests,
     }
+
+
+def _dates(value: object, column: str, line: int, path: Path) -> tuple[dt.date, ...]:
+    """``;``-separated ISO dates of one cell."""
+    out = []
+    for text in _split(value):
+        try:
+            out.append(dt.date.fromisoformat(text))
+        except ValueError:
+            raise DataError(f"{path} line {line}: {column} must list dates as YYYY-MM-DD, got {text!r}") from None
+    return tuple(out)
+
+
+def _shift_requests(value: object, line: int, path: Path) -> tuple[tuple[dt.date, int | None], ...]:
+    """``YYYY-MM-DD`` (work that day) or ``YYYY-MM-DD@HH:MM`` (a shift starting then), ``;``-separated."""
+    out = []
+    for text in _split(value):
+        day_text, _, start_text = text.partition("@")
+        try:
+            day = dt.date.fromisoformat(day_text.strip())
+            start = parse_clock(start_text, "shift_requests") if start_text.strip() else None
+        except ValueError:
+            raise DataError(
+                f"{path} line {line}: shift_requests must list YYYY-MM-DD or YYYY-MM-DD@HH:MM, got {text!r}"
+            ) from None
+        out.append((day, start))
+    return tuple(out)
 
 
 def read_agents(

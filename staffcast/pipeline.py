@@ -195,6 +195,10 @@ def roster_problem(
             latest_end=_clock(row.latest_end_min),
             time_off=tuple(d for d in row.time_off if d in set(scenario.days)),
             preferred_start=None if pd.isna(row.preferred_start_min) else _clock(int(row.preferred_start_min)),
+            off_requests=tuple(d for d in row.off_requests if d in set(scenario.days)),
+            shift_requests=tuple(
+                (d, None if start is None else _clock(start)) for d, start in row.shift_requests if d in set(scenario.days)
+            ),
         )
         for row in agents.itertuples()
     )

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 AGENT_COLUMNS = ("agent_id", "name", "contract", "skills", "available_days",
-                 "earliest_start", "latest_end", "time_off", "preferred_start")
+                 "earliest_start", "latest_end", "time_off", "preferred_start", "off_requests",
+                 "shift_requests")
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Fewest available days a contract needs: full time 5 x 8 h = 40 h; part time 3 x 4 h = 12 h.
 FT_MIN_DAYS, PT_MIN_DAYS = 5, 3
@@ -96,7 +97,8 @@ def _time_off(rng: np.random.Generator, days: str, contract: str,
 
 
 def make_agents(rng: np.random.Generator, plan_week_start: dt.date,
-                n_time_off: int = 8, preferred_frac: float = 0.30) -> pd.DataFrame:
+                n_time_off: int = 8, preferred_frac: float = 0.30,
+                n_requests: int = 8) -> pd.DataFrame:
     """Build the agents frame (columns ``AGENT_COLUMNS``, ids ``A001``..).
 
     Parameters
@@ -105,6 +107,7 @@ def make_agents(rng: np.random.Generator, plan_week_start: dt.date,
     plan_week_start : Monday of the plan week; time off falls within its seven days.
     n_time_off : number of agents with approved time off in the plan week.
     preferred_frac : share of agents with a preferred shift start.
+    n_requests : agents with a requested day off, and as many with a requested shift.
     """
     if plan_week_start.weekday() != 0:
         raise ValueError(f"plan_week_start must be a Monday, got {plan_week_start!r}")
@@ -128,4 +131,30 @@ def make_agents(rng: np.random.Generator, plan_week_start: dt.date,
             "preferred_start": (_preferred_start(rng, contract, earliest, latest)
                                 if i in with_pref else ""),
         })
+    _add_requests(rng, records, plan_week_start, n_requests)
     return pd.DataFrame.from_records(records, columns=list(AGENT_COLUMNS))
+
+
+def _add_requests(rng: np.random.Generator, records: list[dict], plan_week_start: dt.date,
+                  n_requests: int) -> None:
+    """Requested days off and requested shifts (a start, or just a working day) for agents
+    without time off, on days they are available; drawn last so the other columns do not
+    depend on them."""
+    free = [i for i, r in enumerate(records) if not r["time_off"]]
+    chosen = rng.choice(free, size=min(2 * n_requests, len(free)), replace=False).tolist()
+    for k, i in enumerate(chosen):
+        record = records[i]
+        days = record["available_days"].split(";")
+        day = plan_week_start + dt.timedelta(days=DAY_NAMES.index(days[int(rng.integers(len(days)))]))
+        record["off_requests"], record["shift_requests"] = "", ""
+        if k < n_requests:
+            record["off_requests"] = day.isoformat()
+        elif k % 2:
+            start = _preferred_start(rng, record["contract"], record["earliest_start"],
+                                     record["latest_end"])
+            record["shift_requests"] = f"{day.isoformat()}@{start}"
+        else:
+            record["shift_requests"] = day.isoformat()
+    for record in records:
+        record.setdefault("off_requests", "")
+        record.setdefault("shift_requests", "")

@@ -18,7 +18,8 @@ GENERATOR = ROOT / "data" / "generate_sample.py"
 CHANNELS = ("chat", "email", "phone", "social")
 OPEN_H = {"phone": (8, 22), "chat": (8, 23), "social": (8, 22)}
 AGENT_COLUMNS = ["agent_id", "name", "contract", "skills", "available_days",
-                 "earliest_start", "latest_end", "time_off", "preferred_start"]
+                 "earliest_start", "latest_end", "time_off", "preferred_start", "off_requests",
+                 "shift_requests"]
 PLAN_WEEK = [dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)]
 
 
@@ -186,6 +187,17 @@ def test_agents_availability_time_off_and_preferences(agents: pd.DataFrame) -> N
             assert int(row.earliest_start[:2]) <= start_h
             assert start_h + shift_h[row.contract] <= int(row.latest_end[:2]), row.agent_id
     assert 0.25 <= (agents["preferred_start"] != "").mean() <= 0.35
+
+
+def test_agents_requests_fall_on_available_days(agents: pd.DataFrame) -> None:
+    with_off, with_shift = agents[agents["off_requests"] != ""], agents[agents["shift_requests"] != ""]
+    assert len(with_off) == 8 and len(with_shift) == 8
+    assert not set(with_off["agent_id"]) & set(with_shift["agent_id"])
+    assert (agents.loc[agents["off_requests"].ne("") | agents["shift_requests"].ne(""), "time_off"] == "").all()
+    for row in agents.itertuples():
+        for text in filter(None, (row.off_requests + ";" + row.shift_requests).split(";")):
+            day = dt.date.fromisoformat(text.split("@")[0])
+            assert day in PLAN_WEEK and day.strftime("%a") in row.available_days, row.agent_id
 
 
 def _generate(out: Path, seed: int) -> None:

@@ -85,6 +85,7 @@ def test_good_agents(tmp_path):
     assert str(first["time_off"][0]) == "2026-12-01"
     second = agents.iloc[1]
     assert second["available_weekdays"] == tuple(range(7)) and pd.isna(second["preferred_start_min"])
+    assert first["off_requests"] == () and first["shift_requests"] == ()
     skills = agent_skills_frame(agents)
     assert len(skills) == 3 and set(skills.columns) == {"agent_id", "channel", "priority"}
 
@@ -106,3 +107,30 @@ def test_good_agents(tmp_path):
 def test_bad_agents(tmp_path, change, message):
     with pytest.raises(DataError, match=message):
         read_agents(write(tmp_path, "a.csv", change(GOOD_AGENTS)), CHANNELS, CONTRACTS)
+
+
+REQUESTS = GOOD_AGENTS.replace("preferred_start\n", "preferred_start,off_requests,shift_requests\n").replace(
+    ",09:00\n", ",09:00,2026-12-02,2026-12-03@10:30;2026-12-04\n"
+).replace(",,,,\n", ",,,,,,\n")
+
+
+def test_agent_requests(tmp_path):
+    agents = read_agents(write(tmp_path, "a.csv", REQUESTS), CHANNELS, CONTRACTS)
+    first, second = agents.iloc[0], agents.iloc[1]
+    assert [str(d) for d in first["off_requests"]] == ["2026-12-02"]
+    assert [(str(d), m) for d, m in first["shift_requests"]] == [("2026-12-03", 630), ("2026-12-04", None)]
+    assert second["off_requests"] == () and second["shift_requests"] == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.replace("2026-12-03@10:30", "2026-12-03 10:30"), r"a.csv line 2: shift_requests must list YYYY-MM-DD"),
+        (lambda s: s.replace("2026-12-03@10:30", "2026-12-03@25:00"), r"a.csv line 2: shift_requests must list"),
+        (lambda s: s.replace(",2026-12-02,", ",Dec 2,"), r"a.csv line 2: off_requests must list dates as YYYY-MM-DD"),
+        (lambda s: s.replace(",2026-12-02,", ",2026-12-04,"), r"line 2: shift_requests asks to work on 2026-12-04"),
+    ],
+)
+def test_bad_agent_requests(tmp_path, change, message):
+    with pytest.raises(DataError, match=message):
+        read_agents(write(tmp_path, "a.csv", change(REQUESTS)), CHANNELS, CONTRACTS)
