@@ -14,7 +14,9 @@ component, the solver's best bound and the gap. Conflicting hard rules raise
 Modules: ``config`` and ``problem`` (validated inputs), ``grid`` (shift options, break
 windows, pay), ``model`` (CP-SAT variables and hard-rule families), ``soft`` (soft-goal
 families and the single objective), ``bound`` (a valid objective floor, added as a cut so
-the reported bound and gap stay honest when CP-SAT's LP does not converge), ``warmstart``
+the reported bound and gap stay honest when CP-SAT's LP does not converge), ``relax``
+(the crew relaxation: individual rules summed over interchangeable agents; the LP of this
+much smaller model, solved by HiGHS beside the search, is the stronger bound), ``warmstart``
 (greedy first roster), ``hint`` (complete assignment from it),
 ``solve`` (solver parameters, progress callback, result), ``extract`` (frames),
 ``explain`` (infeasibility in words).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from scheduling.extract import extract_frames, objective_components
 from scheduling.model import SCALE, RosterModel, build_model
 from scheduling.problem import RosterProblem
 from scheduling.hint import Solution
+from scheduling.relax import relaxation_bound
 from scheduling.warmstart import greedy_solutions
 
 __all__ = ["ProgressPoint", "RosterResult", "RosterNotFoundError", "solve_model",
@@ -66,16 +68,45 @@ class RosterResult:
     progress: pd.DataFrame = field(repr=False)
 
 
+class _RelaxationBound:
+    """:func:`scheduling.relax.relaxation_bound` in a background thread.
+
+    HiGHS releases the GIL, so the LP runs beside the greedy start and CP-SAT's workers;
+    its value (objective points, or None until it finishes) tightens the reported bound,
+    which on week-size rosters otherwise comes from the objective floor alone.
+    """
+
+    def __init__(self, problem: RosterProblem, time_limit_s: float):
+        self.value: int | None = None
+        self.error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, args=(problem, time_limit_s),
+                                         name="roster-relaxation-bound", daemon=True)
+        self._thread.start()
+
+    def _run(self, problem: RosterProblem, time_limit_s: float) -> None:
+        try:
+            self.value = relaxation_bound(problem, time_limit_s)
+        except Exception as exc:  # noqa: BLE001 - the bound is optional; the roster is not
+            self.error = exc
+
+    def points(self) -> int:
+        """The bound in objective points (0 until the LP finishes)."""
+        return self.value or 0
+
+
 class _ProgressRecorder(cp_model.CpSolverSolutionCallback):
     """Records objective and bound at each improving solution and forwards them."""
 
-    def __init__(self, progress: Callable[[ProgressPoint], None] | None, started: float):
+    def __init__(self, progress: Callable[[ProgressPoint], None] | None, started: float,
+                 relaxation: _RelaxationBound | None = None):
         super().__init__()
         self._progress, self._started = progress, started
+        self._relaxation = relaxation
         self.points: list[ProgressPoint] = []
 
     def on_solution_callback(self) -> None:
-        self.report(self.objective_value / SCALE, self.best_objective_bound / SCALE)
+        bound = max(self.best_objective_bound, self._relaxation.points() if self._relaxation else 0)
+        self.report(self.objective_value / SCALE, bound / SCALE)
 
     def report(self, objective: float, bound: float) -> None:
         """Record and forward one point (only improving objectives)."""
@@ -114,8 +145,8 @@ def _configure(solver: cp_model.CpSolver, time_limit_s: float, workers: int, see
         # whole minute in its first LP (tens of thousands of columns) and never moves the
         # bound or finds a roster; LNS on both workers does. Sample week, 60 s, 2 workers,
         # back to back: objective 231,480 (default) vs 223,072 (LNS only). The bound then
-        # comes from the objective floor cut (scheduling.bound). Small models keep the
-        # default, which proves them optimal.
+        # comes from the objective floor cut (scheduling.bound) and the crew relaxation's LP
+        # (scheduling.relax). Small models keep the default, which proves them optimal.
         solver.parameters.use_lns_only = True
 
 
@@ -125,7 +156,9 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
     """Warm-start, solve ``rm`` (limits via ``solver.parameters``) and extract the roster.
 
     A greedy roster (:mod:`scheduling.warmstart`) is the first solution when it places
-    every agent, and a complete hint for the search either way.
+    every agent, and a complete hint for the search either way. The LP of the crew
+    relaxation (:mod:`scheduling.relax`) runs alongside; the reported bound is the better
+    of CP-SAT's and that LP's.
 
     Raises
     ------
@@ -134,7 +167,8 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
     """
     _check_solver_args(time_limit_s, workers)
     started = time.perf_counter() if started is None else started
-    recorder = _ProgressRecorder(progress, started)
+    relaxation = _RelaxationBound(rm.problem, time_limit_s - (time.perf_counter() - started) - 1.5)
+    recorder = _ProgressRecorder(progress, started, relaxation)
     greedy = None
     for candidate in greedy_solutions(rm, budget_s=min(12.0, 0.2 * time_limit_s)):
         if candidate.complete:
@@ -160,7 +194,8 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
                                   f"(solver status {solver.status_name(status)}); "
                                   f"allow more time")
     objective = solution.objective_points / SCALE
-    bound = solver.best_objective_bound / SCALE if status != cp_model.UNKNOWN else 0.0
+    bound = max(solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0,
+                relaxation.points()) / SCALE
     frames = extract_frames(rm, solution)
     return RosterResult(
         status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE", objective=objective,
