@@ -73,8 +73,14 @@ def _previews(history, agents) -> None:
         st.plotly_chart(fig)
     if agents is not None:
         st.markdown(f"**{tr('da.agents_preview', rows=len(agents))}**")
-        shown = agents.assign(skills=[";".join(f"{c}:{p}" for c, p in s) for s in agents["skills"]])
-        st.dataframe(shown[["agent_id", "name", "contract", "skills"]], hide_index=True, height=240)
+        shown = agents.assign(
+            skills=[";".join(f"{c}:{p}" for c, p in s) for s in agents["skills"]],
+            off_requests=[";".join(str(d) for d in days) for days in agents["off_requests"]],
+            shift_requests=[";".join(f"{d}@{m // 60:02d}:{m % 60:02d}" if m is not None else str(d) for d, m in r)
+                            for r in agents["shift_requests"]],
+        )
+        columns = ["agent_id", "name", "contract", "skills", "off_requests", "shift_requests"]
+        st.dataframe(shown[columns], hide_index=True, height=240)
         primary = agents.assign(primary=[s[0][0] for s in agents["skills"]]).groupby(["primary", "contract"]).size()
         fig = go.Figure([go.Bar(x=rows.index.get_level_values("primary"), y=rows.to_numpy(), name=contract)
                          for contract, rows in primary.groupby(level="contract")])
