@@ -93,6 +93,12 @@ class _RelaxationBound:
         """The bound in objective points (0 until the LP finishes)."""
         return self.value or 0
 
+    def finish(self, timeout_s: float) -> int:
+        """Wait up to ``timeout_s`` for the LP (its own limit ends it about then) and
+        return :meth:`points`; the thread never outlives the caller by more than that."""
+        self._thread.join(timeout_s)
+        return self.points()
+
 
 class _ProgressRecorder(cp_model.CpSolverSolutionCallback):
     """Records objective and bound at each improving solution and forwards them."""
@@ -195,7 +201,7 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
                                   f"allow more time")
     objective = solution.objective_points / SCALE
     bound = max(solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0,
-                relaxation.points()) / SCALE
+                relaxation.finish(timeout_s=2.0)) / SCALE
     frames = extract_frames(rm, solution)
     return RosterResult(
         status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE", objective=objective,
