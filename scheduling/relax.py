@@ -13,7 +13,9 @@ each individual rule by its sum over the profile's agents:
   at most ``size * max_days``; late shifts at most ``size * max_late``;
 * every window of ``limit + 1`` consecutive days at most ``size * limit`` working days;
 * rest: shifts ending at or after ``e`` on day ``d`` plus shifts of day ``d + 1`` starting
-  less than ``min_rest_h`` after ``e`` at most ``size`` (each agent has at most one of them).
+  less than ``min_rest_h`` after ``e`` at most ``size`` (each agent has at most one of them);
+* the minimum run of days off has no aggregate form and is left out (a relaxation may drop
+  rules).
 
 Soft terms are summed the same way and are never larger than the roster model's: cost,
 preferred starts and requested days off exactly; requested shifts missed at least
@@ -43,9 +45,10 @@ from ortools.sat.python import cp_model
 from scipy import sparse
 from scipy.optimize import linprog
 
-from scheduling.grid import ShiftOption, agent_day_options, contract_options
+from scheduling.grid import ShiftOption, agent_day_options, contract_options, option_cost
 from scheduling.model import RosterModel, _locked_options, _place_pieces, _weeks
 from scheduling.problem import RosterProblem
+from scheduling.soft import SoftTerm, _points, add_coverage, set_objective
 
 __all__ = ["build_relaxation", "relaxation_bound", "Profile"]
 
@@ -117,7 +120,10 @@ def _add_counts(rm: RosterModel, profiles: list[Profile]) -> None:
             prof.works[d] = works
             if prof.options[d]:
                 forced = first.commitments_on(day) or problem.lock_of(first, day) is not None
-                model.add(works == prof.size) if forced else model.add(works <= prof.size)
+                if forced:
+                    model.add(works == prof.size)
+                else:
+                    model.add(works <= prof.size)
     for g, (_, _, members) in enumerate(rm.crews):
         fixed_of = problem.agents[members[0]].commitments_on
         for d, day in enumerate(problem.days):
@@ -164,9 +170,6 @@ def _add_rules(rm: RosterModel, prof: Profile) -> None:
 
 def _add_soft(rm: RosterModel, prof: Profile) -> None:
     """Cost, preferences and fairness of the profile's agents, summed (never overstated)."""
-    from scheduling.grid import option_cost
-    from scheduling.soft import SoftTerm, _points
-
     problem, model, w = rm.problem, rm.model, rm.problem.weights
     first = problem.agents[prof.members[0]]
     contract = problem.contract_of(first)
@@ -210,8 +213,6 @@ def _add_soft(rm: RosterModel, prof: Profile) -> None:
 
 def _add_late_spread(rm: RosterModel, prof: Profile) -> None:
     """Convex envelope of the per-agent late-shift penalty ``l (l - 1) / 2`` over the profile."""
-    from scheduling.soft import SoftTerm, _points
-
     model, w = rm.model, rm.problem.weights
     n_days = len(rm.problem.days)
     all_late = all(o.late for d in range(n_days) for o in prof.options[d])
@@ -233,8 +234,6 @@ def build_relaxation(problem: RosterProblem) -> tuple[RosterModel, list[Profile]
     Returns the model (its ``counts``, ``pieces``, ``alloc`` and ``balance`` mirror the
     roster model's) and the profiles with their count variables.
     """
-    from scheduling.soft import add_coverage, set_objective
-
     rm = RosterModel(problem, cp_model.CpModel())
     profiles = _profiles(rm)
     _add_counts(rm, profiles)
