@@ -12,6 +12,11 @@ Formulation choices that make it stronger than the plain model
   clauses on one literal per day;
 * forbidden successions as one clique inequality per (day, shift):
   ``x[d, s] + Σ_{t forbidden after s} x[d+1, t] <= 1``;
+* minimum stretch lengths as "a stretch that starts on day d goes on until day d+i"
+  3-literal clauses (LP row ``w[d+i] >= w[d] − w[d-1]``) instead of one clause per
+  forbidden short pattern, whose LP row is weaker by one unit per pattern day. Measured
+  (Instance8, 60 s, 2 workers, LNS-only workers, seeds 0/1): 1843/1943 against
+  1933/2335 with the pattern clauses; the descent is about twice as fast;
 * implied bounds on the number of working days, from the total-minute limits, the
   per-type maxima and the max-consecutive rule (at most ``⌈D·k/(k+1)⌉`` days in a row
   pattern), which tighten the LP relaxation the solver uses.
@@ -154,24 +159,28 @@ def add_max_consecutive_shifts(model: cp_model.CpModel, inst: ShiftSchedulingIns
 
 def _forbid_short_stretches(model: cp_model.CpModel, seq: list, minimum: int,
                             value: bool) -> None:
-    """Forbid interior stretches of ``value`` shorter than ``minimum`` in a literal sequence.
+    """Interior stretches of ``value`` in a literal sequence last at least ``minimum`` days.
 
-    A stretch [d, d+L) with 1 <= L < minimum and both neighbours inside the horizon is
-    forbidden by the clause ``seq[d-1] != value or any(seq[d..d+L-1] != value) or
-    seq[d+L] != value``. Constant entries (int 0 = off) are folded in.
+    A stretch of ``value`` starting on day d >= 1 (``seq[d-1] != value``, ``seq[d] ==
+    value``) must go on until day d+minimum-1 or the end of the horizon: one 3-literal
+    clause per (d, i < minimum), ``seq[d-1] == value or seq[d] != value or seq[d+i] ==
+    value``. Its LP row ``seq[d+i] >= seq[d] − seq[d-1]`` is tighter than the classic
+    "forbid each short pattern" clause, whose row loses one unit per day of the pattern.
+    Constant entries (int 0 = off) are folded in.
     """
     def lit(item, want: bool):
-        """Literal true when ``item`` differs from ``want``; True/False for constants."""
+        """Literal true when ``item == want``; True/False for constants."""
         if isinstance(item, int):
-            return bool(item) != want
-        return item.Not() if want else item
+            return bool(item) == want
+        return item if want else item.Not()
 
     n = len(seq)
-    for length in range(1, minimum):
-        for d in range(1, n - length):
-            clause = [lit(seq[d - 1], not value)]
-            clause += [lit(seq[i], value) for i in range(d, d + length)]
-            clause.append(lit(seq[d + length], not value))
+    for d in range(1, n):
+        head = [lit(seq[d - 1], value), lit(seq[d], not value)]
+        if any(c is True for c in head):
+            continue
+        for i in range(1, min(minimum, n - d)):
+            clause = head + [lit(seq[d + i], value)]
             if any(c is True for c in clause):
                 continue
             model.AddBoolOr([c for c in clause if c is not False])

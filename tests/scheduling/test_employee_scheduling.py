@@ -187,3 +187,69 @@ def test_strategies_reach_the_same_optimum_and_report_progress(tiny):
 def test_unknown_strategy_is_rejected(tiny):
     with pytest.raises(ValueError, match="strategy must be one of"):
         solve_employee_scheduling(tiny, time_limit_s=1, strategy="tabu")
+
+
+@pytest.mark.parametrize("minimum, value", [(2, True), (3, True), (2, False), (4, False)])
+@pytest.mark.parametrize("fixed_off", [None, 0, 3, 6])
+def test_min_stretch_clauses_match_the_evaluator_rule(minimum, value, fixed_off):
+    from ortools.sat.python import cp_model
+
+    from scheduling._bench_es_instance import _runs
+    from scheduling._bench_es_model import _forbid_short_stretches
+
+    n_days = 7
+    model = cp_model.CpModel()
+    seq = [0 if d == fixed_off else model.new_bool_var(f"w{d}") for d in range(n_days)]
+    _forbid_short_stretches(model, seq, minimum, value)
+    found = set()
+
+    class Collect(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            found.add(tuple(0 if isinstance(v, int) else self.Value(v) for v in seq))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.Solve(model, Collect())
+    expected = {bits for bits in itertools.product([0, 1], repeat=n_days)
+                if (fixed_off is None or not bits[fixed_off])
+                and all(v != value or first == 0 or first + length == n_days
+                        or length >= minimum for v, first, length in _runs(np.array(bits)))}
+    assert found == expected
+
+
+def test_improve_rows_never_worsens_and_ends_at_a_fixpoint(tiny):
+    from scheduling._bench_es_search import improve_rows
+
+    start = objective_components(tiny, HAND_ROSTER)["total"]
+    better = improve_rows(tiny, HAND_ROSTER, deadline=float("inf"), workers=1, seed=0,
+                          max_passes=10)
+    assert hard_violations(tiny, better) == []
+    assert objective_components(tiny, better)["total"] < start
+    again = improve_rows(tiny, better, deadline=float("inf"), workers=1, seed=1)
+    assert np.array_equal(again, better)
+
+
+def test_hint_roster_hints_every_variable_with_the_roster(tiny):
+    from scheduling._bench_es_model import build_model
+    from scheduling._bench_es_search import hint_roster
+
+    model, mv = build_model(tiny)
+    hint_roster(model, tiny, mv, HAND_ROSTER, seed=0)
+    proto = model.Proto()
+    hint = dict(zip(proto.solution_hint.vars, proto.solution_hint.values))
+    assert len(hint) == len(proto.variables)
+    for (e, d, s), var in mv.x.items():
+        assert hint[var.index] == int(HAND_ROSTER[e, d] == s)
+    # The roster was fixed only for the completion solve: every literal is free again.
+    assert all(list(proto.variables[v.index].domain) == [0, 1] for v in mv.x.values())
+
+
+def test_hinted_full_solve_reaches_the_optimum(tiny, monkeypatch):
+    import scheduling.employee_scheduling as es
+
+    plain = es.solve_employee_scheduling(tiny, time_limit_s=5, workers=2, seed=0)
+    monkeypatch.setattr(es, "HINT_MIN_VARS", 0)
+    hinted = es.solve_employee_scheduling(tiny, time_limit_s=5, workers=2, seed=0,
+                                          strategy="full")
+    assert hinted.status == "OPTIMAL" and hinted.objective == plain.objective
+    assert hard_violations(tiny, hinted.roster) == []
