@@ -24,6 +24,7 @@ solved to optimality and shrinks after a time-out.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -183,18 +184,23 @@ def single_employee_instance(inst: ShiftSchedulingInstance, e: int,
 
 
 def greedy_roster(inst: ShiftSchedulingInstance, deadline: float, workers: int,
-                  seed: int) -> np.ndarray:
+                  seed: int, give_up_at: float = math.inf) -> np.ndarray:
     """Build a roster employee by employee, each solved alone at the margin of the others.
 
     Employees in random order; each row is the optimum (or the best found within its
     share of the remaining time) of the single-employee problem. Every row satisfies the
-    employee's hard rules, so the roster is feasible whenever each employee is.
+    employee's hard rules, so the roster is feasible whenever each employee is. Rows keep
+    a minimum time each, so long horizons may pass ``deadline``; past ``give_up_at``
+    (``time.monotonic()``) the construction stops with a RuntimeError saying how far it got.
     """
     rng = np.random.default_rng(seed)
     roster = np.full((inst.n_employees, inst.n_days), -1, dtype=int)
     counts = np.zeros((inst.n_days, inst.n_shifts), dtype=int)
     order = rng.permutation(inst.n_employees)
     for i, e in enumerate(order):
+        if time.monotonic() > give_up_at:
+            raise RuntimeError(f"{inst.name}: no roster in the time allowed; the construction "
+                               f"had placed {i} of {len(order)} employees")
         sub = single_employee_instance(inst, int(e), counts)
         model, mv = build_model(sub)
         # Small floor (a single employee's model solves in well under a second for a

@@ -161,6 +161,15 @@ def test_single_employee_pricing_and_greedy_are_feasible(tiny):
     assert hard_violations(tiny, roster) == []
 
 
+def test_greedy_gives_up_past_its_limit_and_says_how_far_it_got(tiny):
+    import time
+
+    from scheduling._bench_es_search import greedy_roster
+
+    with pytest.raises(RuntimeError, match=r"had placed 0 of 2 employees"):
+        greedy_roster(tiny, deadline=0.0, workers=1, seed=3, give_up_at=time.monotonic() - 1)
+
+
 def test_large_instance_path_is_constructive_and_feasible(tiny, monkeypatch):
     import scheduling.employee_scheduling as es
 
