@@ -7,7 +7,7 @@ breaks are offsets (minutes) from the shift start, on the interval grid.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -15,7 +15,7 @@ from scheduling.config import Contract, CostRates, ShiftRules, minutes_of
 from scheduling.problem import RosterAgent, RosterProblem
 
 __all__ = ["ShiftOption", "contract_options", "agent_day_options", "option_cost", "is_available",
-           "plan_tz", "requirement_map", "interval_start"]
+           "previous_end_min", "plan_tz", "requirement_map", "interval_start"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,15 @@ def agent_day_options(problem: RosterProblem, agent: RosterAgent, day: date,
     fixed = agent.commitments_on(day)
     return [o for o in options if o.start_min >= lo and o.end_min <= hi
             and all(o.start_min <= s and e <= o.end_min for s, e in fixed)]
+
+
+def previous_end_min(problem: RosterProblem, agent: RosterAgent) -> float | None:
+    """End of the agent's last shift before the plan, in whole minutes after midnight of the
+    first plan day (negative on the day before); None when not given."""
+    if agent.previous_shift_end is None:
+        return None
+    day0 = datetime.combine(problem.days[0], datetime.min.time())
+    return (agent.previous_shift_end.replace(tzinfo=None) - day0).total_seconds() // 60
 
 
 def option_cost(option: ShiftOption, contract: Contract, costs: CostRates, day: date,

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from ortools.sat.python import cp_model
 
-from scheduling.grid import ShiftOption, agent_day_options, contract_options
+from scheduling.grid import ShiftOption, agent_day_options, contract_options, previous_end_min
 from scheduling.problem import RosterProblem
 
 __all__ = ["RosterModel", "build_model", "FAMILIES", "SCALE"]
@@ -203,10 +202,9 @@ def add_late_shifts(rm: RosterModel) -> None:
 def add_rest(rm: RosterModel) -> None:
     """At least ``min_rest_h`` between a shift's end and the next start (and last week's)."""
     rest = round(rm.problem.rules.min_rest_h * 60)
-    day0 = datetime.combine(rm.problem.days[0], datetime.min.time())
     for a, agent in enumerate(rm.problem.agents):
-        if agent.previous_shift_end is not None:
-            prev_end = (agent.previous_shift_end.replace(tzinfo=None) - day0).total_seconds() // 60
+        prev_end = previous_end_min(rm.problem, agent)
+        if prev_end is not None:
             for option, var in rm.shifts[a, 0]:
                 if option.start_min < prev_end + rest:
                     rm.enforce(rm.model.add(var == 0), a, "rest")

@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import datetime
 
 import numpy as np
 from ortools.sat.python import cp_model
 from scipy import sparse
 from scipy.optimize import linprog
 
-from scheduling.grid import ShiftOption, agent_day_options, contract_options, option_cost
+from scheduling.grid import (ShiftOption, agent_day_options, contract_options, option_cost,
+                             previous_end_min)
 from scheduling.model import RosterModel, _locked_options, _place_pieces, _weeks
 from scheduling.problem import RosterProblem
 from scheduling.soft import SoftTerm, _points, add_coverage, set_objective
@@ -73,9 +73,8 @@ def _own_options(problem: RosterProblem, a: int, d: int, options: list[ShiftOpti
     lock = problem.lock_of(agent, day)
     if lock is not None:
         own = _locked_options(agent, day, own, lock)
-    if d == 0 and agent.previous_shift_end is not None:
-        day0 = datetime.combine(problem.days[0], datetime.min.time())
-        prev_end = (agent.previous_shift_end.replace(tzinfo=None) - day0).total_seconds() // 60
+    prev_end = previous_end_min(problem, agent) if d == 0 else None
+    if prev_end is not None:
         rest = round(problem.rules.min_rest_h * 60)
         own = [o for o in own if o.start_min >= prev_end + rest]
     return tuple(own)
@@ -129,7 +128,7 @@ def _add_counts(rm: RosterModel, profiles: list[Profile]) -> None:
         for d, day in enumerate(problem.days):
             rm.counts[g, d] = {}
             for option, ms in sorted(per_crew[g, d].items(), key=lambda kv: kv[0].start_min):
-                upper = sum(len(p.members) for p in profiles if p.crew == g)
+                upper = len(members)
                 n = model.new_int_var(0, upper, f"n[{g},{d},{option.start_min},"
                                                 f"{option.length_min}]")
                 model.add(n == sum(ms))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -78,7 +79,6 @@ class _RelaxationBound:
 
     def __init__(self, problem: RosterProblem, time_limit_s: float):
         self.value: int | None = None
-        self.error: Exception | None = None
         self._thread = threading.Thread(target=self._run, args=(problem, time_limit_s),
                                          name="roster-relaxation-bound", daemon=True)
         self._thread.start()
@@ -87,7 +87,8 @@ class _RelaxationBound:
         try:
             self.value = relaxation_bound(problem, time_limit_s)
         except Exception as exc:  # noqa: BLE001 - the bound is optional; the roster is not
-            self.error = exc
+            warnings.warn(f"roster: the relaxation bound was not computed ({exc}); the reported "
+                          "bound is CP-SAT's alone", RuntimeWarning, stacklevel=1)
 
     def points(self) -> int:
         """The bound in objective points (0 until the LP finishes)."""
@@ -104,14 +105,14 @@ class _ProgressRecorder(cp_model.CpSolverSolutionCallback):
     """Records objective and bound at each improving solution and forwards them."""
 
     def __init__(self, progress: Callable[[ProgressPoint], None] | None, started: float,
-                 relaxation: _RelaxationBound | None = None):
+                 relaxation: _RelaxationBound):
         super().__init__()
         self._progress, self._started = progress, started
         self._relaxation = relaxation
         self.points: list[ProgressPoint] = []
 
     def on_solution_callback(self) -> None:
-        bound = max(self.best_objective_bound, self._relaxation.points() if self._relaxation else 0)
+        bound = max(self.best_objective_bound, self._relaxation.points())
         self.report(self.objective_value / SCALE, bound / SCALE)
 
     def report(self, objective: float, bound: float) -> None:

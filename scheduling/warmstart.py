@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
 from scheduling.config import minutes_of
-from scheduling.grid import ShiftOption, option_cost
+from scheduling.grid import ShiftOption, option_cost, previous_end_min
 from scheduling.hint import Solution, solution_from_placement
 from scheduling.model import RosterModel
 
@@ -141,12 +140,9 @@ def _option_ok(rm: RosterModel, a: int, chosen: dict[int, ShiftOption], d: int,
         return False
     if d + 1 in chosen and chosen[d + 1].start_min + 1440 - option.end_min < rest:
         return False
-    if d == 0 and agent.previous_shift_end is not None:
-        day0 = datetime.combine(problem.days[0], datetime.min.time())
-        gap = option.start_min - (agent.previous_shift_end.replace(tzinfo=None) - day0
-                                  ).total_seconds() / 60
-        if gap < rest:
-            return False
+    prev_end = previous_end_min(problem, agent) if d == 0 else None
+    if prev_end is not None and option.start_min - prev_end < rest:
+        return False
     late = sum(o.late for o in chosen.values()) + option.late
     return contract.max_late_shifts_week is None or late <= contract.max_late_shifts_week
 
@@ -269,12 +265,10 @@ def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> di
     return chosen if _days_off_ok(rm, a, chosen) else None
 
 
-def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0,
-                  skilled_first: bool = True) -> Iterator[tuple]:
+def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0) -> Iterator[tuple]:
     """Yield ``({agent: {day: option}}, {(agent, day): [offset per lunch/break]})``.
 
-    Construction (fullest contracts first; then most skills first, or fewest with
-    ``skilled_first=False``) is yielded first; then up to ``passes`` rounds of
+    Construction (fullest contracts, then most skills first) is yielded first; then up to ``passes`` rounds of
     ruin-and-recreate per agent (take the agent's shifts out, place it again) within
     ``budget_s`` seconds, and the final placement is yielded again. Agents the greedy
     cannot place within their rules are absent.
@@ -288,10 +282,9 @@ def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0,
     started = time.perf_counter()
     residual = _Residual(rm)
     last = _last_week(rm)
-    sign = -1 if skilled_first else 1
     order = sorted(range(len(problem.agents)), key=lambda a: (
         -problem.contract_of(problem.agents[a]).min_hours_week,
-        sign * len(problem.agents[a].skills), a))
+        -len(problem.agents[a].skills), a))
     placed, taken, pieces = {}, {}, {}
     for round_ in range(passes + 1):
         for a in order:

@@ -213,7 +213,7 @@ def _parse_agent(row: Mapping, line: int, path: Path, channels, contracts) -> di
         "available_weekdays": tuple(WEEKDAYS.index(d) for d in days),
         "earliest_start_min": earliest,
         "latest_end_min": latest,
-        "time_off": tuple(time_off),
+        "time_off": time_off,
         "preferred_start_min": clock("preferred_start", "00:00") if has_preferred else None,
         "off_requests": off_requests,
         "shift_requests": shift_requests,

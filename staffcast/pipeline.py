@@ -185,6 +185,7 @@ def roster_problem(
     the solver keeps them and re-optimizes everything else.
     """
     contracts = {name: scheduling.Contract(name=name, **c.model_dump()) for name, c in scenario.contracts.items()}
+    plan_days = set(scenario.days)
     roster_agents = tuple(
         scheduling.RosterAgent(
             agent_id=row.agent_id,
@@ -193,11 +194,11 @@ def roster_problem(
             available_weekdays=row.available_weekdays,
             earliest_start=_clock(row.earliest_start_min),
             latest_end=_clock(row.latest_end_min),
-            time_off=tuple(d for d in row.time_off if d in set(scenario.days)),
+            time_off=tuple(d for d in row.time_off if d in plan_days),
             preferred_start=None if pd.isna(row.preferred_start_min) else _clock(int(row.preferred_start_min)),
-            off_requests=tuple(d for d in row.off_requests if d in set(scenario.days)),
+            off_requests=tuple(d for d in row.off_requests if d in plan_days),
             shift_requests=tuple(
-                (d, None if start is None else _clock(start)) for d, start in row.shift_requests if d in set(scenario.days)
+                (d, None if start is None else _clock(start)) for d, start in row.shift_requests if d in plan_days
             ),
         )
         for row in agents.itertuples()
