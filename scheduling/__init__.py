@@ -6,9 +6,12 @@ agent and day either a day off or one shift with its lunch and paid breaks place
 multi-skilled agents the skill served in every working interval. Hard rules (contract
 hours and days, rest, consecutive days, availability, time off, break windows, opening
 hours) always hold; under-coverage (convex), over-coverage, labor cost, preferences,
-fairness and stability are weighted soft goals. The result carries the roster, the
-assignments, coverage against requirement, the broken soft goals, the objective by
-component, the solver's best bound and the gap. Conflicting hard rules raise
+fairness and stability (similar starts across the week and, given last week's roster as
+``RosterProblem.hint``, the same starts as last week) are weighted soft goals. Last week's
+last shift and working streak (``RosterAgent.previous_shift_end``,
+``previous_consecutive_days``) carry the rest and consecutive-days rules over. The result
+carries the roster, the assignments, coverage against requirement, the broken soft goals,
+the objective by component, the solver's best bound and the gap. Conflicting hard rules raise
 :class:`RosterInfeasibleError` naming the rules and agents.
 
 Modules: ``config`` and ``problem`` (validated inputs), ``grid`` (shift options, break

@@ -15,7 +15,7 @@ from scheduling.config import Contract, CostRates, ShiftRules, minutes_of
 from scheduling.problem import RosterAgent, RosterProblem
 
 __all__ = ["ShiftOption", "contract_options", "agent_day_options", "option_cost", "is_available",
-           "previous_end_min", "plan_tz", "requirement_map", "interval_start"]
+           "last_week_starts", "previous_end_min", "plan_tz", "requirement_map", "interval_start"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,18 @@ def previous_end_min(problem: RosterProblem, agent: RosterAgent) -> float | None
         return None
     day0 = datetime.combine(problem.days[0], datetime.min.time())
     return (agent.previous_shift_end.replace(tzinfo=None) - day0).total_seconds() // 60
+
+
+def last_week_starts(problem: RosterProblem) -> dict[tuple[str, int], int | None]:
+    """``{(agent_id, weekday): start minute, or None when off}`` from ``problem.hint``
+    (the previous roster), for the agents it lists; empty without a hint."""
+    hint = problem.hint
+    if hint is None or hint.empty:
+        return {}
+    starts = {(str(a), ts.weekday()): ts.hour * 60 + ts.minute
+              for a, ts in zip(hint["agent_id"], map(pd.Timestamp, hint["shift_start"]))}
+    return {(a, weekday): starts.get((a, weekday))
+            for a in set(hint["agent_id"].astype(str)) for weekday in range(7)}
 
 
 def option_cost(option: ShiftOption, contract: Contract, costs: CostRates, day: date,

@@ -21,9 +21,9 @@ Soft terms are summed the same way and are never larger than the roster model's:
 preferred starts and requested days off exactly; requested shifts missed at least
 ``size - given``; whole weekends worked at least
 ``sat + sun - size``; late shifts through the convex envelope of the per-agent penalty
-``l (l - 1) / 2`` (``pen >= q L - size q (q + 1) / 2`` for every ``q``, Jensen); stability at
-its floor of zero. Every roster of the full model therefore maps to a relaxed solution of
-no larger objective, so any lower bound proved on the relaxation (its LP bound or its
+``l (l - 1) / 2`` (``pen >= q L - size q (q + 1) / 2`` for every ``q``, Jensen); stability
+and starts moved from last week's roster at their floor of zero. Every roster of the full
+model therefore maps to a relaxed solution of no larger objective, so any lower bound proved on the relaxation (its LP bound or its
 optimum) is a valid lower bound for the roster model (the aggregation argument of
 tour-scheduling decompositions, e.g. Brunner & Bard 2013, "Flexible weekly tour scheduling
 for postal service workers using a branch and price", J. Scheduling 16).

@@ -15,10 +15,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduling.bound import objective_floor
-from scheduling.grid import option_cost, requirement_map
+from scheduling.grid import last_week_starts, option_cost, requirement_map
 from scheduling.model import SCALE, RosterModel
 
-__all__ = ["SoftTerm", "GOALS", "add_soft_goals", "set_objective"]
+__all__ = ["SoftTerm", "GOALS", "add_soft_goals", "add_last_week", "set_objective"]
 
 #: objective components, in report order
 GOALS = ("under_coverage", "over_coverage", "cost", "preference", "fairness", "stability",
@@ -284,6 +284,29 @@ def add_stability(rm: RosterModel) -> None:
                                     a, None, d))
 
 
+def add_last_week(rm: RosterModel) -> None:
+    """Hours each start differs from the agent's start on the same weekday of the previous
+    roster (``problem.hint``), on days worked in both weeks; priced at ``stability``.
+
+    Agents keep their rhythm from week to week; days switched between work and off are
+    not priced (coverage decides them), only moved starts.
+    """
+    problem, w = rm.problem, rm.problem.weights
+    if not w.stability:
+        return
+    last = last_week_starts(problem)
+    for (a, d), xs in rm.shifts.items():
+        before = last.get((problem.agents[a].agent_id, problem.days[d].weekday()))
+        if before is None:
+            continue
+        hours = [(v, abs(o.start_min - before) / 60) for o, v in xs if o.start_min != before]
+        if hours:
+            rm.soft.append(SoftTerm("stability",
+                                    tuple((v, _points(w.stability, h)) for v, h in hours),
+                                    tuple(hours), "h", "start moved from last week",
+                                    a, None, d))
+
+
 def add_soft_goals(rm: RosterModel) -> None:
     """All soft families, in report order."""
     add_coverage(rm)
@@ -291,6 +314,7 @@ def add_soft_goals(rm: RosterModel) -> None:
     add_preferences(rm)
     add_fairness(rm)
     add_stability(rm)
+    add_last_week(rm)
 
 
 def set_objective(rm: RosterModel, floor: bool = True) -> None:

@@ -16,10 +16,9 @@ import time
 from collections.abc import Iterator
 
 import numpy as np
-import pandas as pd
 
 from scheduling.config import minutes_of
-from scheduling.grid import ShiftOption, option_cost, previous_end_min
+from scheduling.grid import ShiftOption, last_week_starts, option_cost, previous_end_min
 from scheduling.hint import Solution, solution_from_placement
 from scheduling.model import RosterModel
 
@@ -165,17 +164,6 @@ def _days_off_ok(rm: RosterModel, a: int, chosen: dict[int, ShiftOption]) -> boo
     return all(length >= need or not closed for length, closed in runs)
 
 
-def _last_week(rm: RosterModel) -> dict:
-    """``{(agent_id, weekday): start minute or None (off)}`` from ``problem.hint``."""
-    hint = rm.problem.hint
-    if hint is None or hint.empty:
-        return {}
-    starts = {(str(a), pd.Timestamp(s).weekday()): pd.Timestamp(s).hour * 60
-              + pd.Timestamp(s).minute for a, s in zip(hint["agent_id"], hint["shift_start"])}
-    return {(a, wd): starts.get((a, wd)) for a in set(hint["agent_id"].astype(str))
-            for wd in range(7)}
-
-
 def _score(rm: RosterModel, a: int, chosen: dict, d: int, option: ShiftOption,
            gain: float, cost: float, last: dict) -> float:
     """Objective points saved by adding ``option`` on day ``d`` (coverage less soft costs).
@@ -281,7 +269,7 @@ def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0) -> It
     problem = rm.problem
     started = time.perf_counter()
     residual = _Residual(rm)
-    last = _last_week(rm)
+    last = last_week_starts(rm.problem)
     order = sorted(range(len(problem.agents)), key=lambda a: (
         -problem.contract_of(problem.agents[a]).min_hours_week,
         -len(problem.agents[a].skills), a))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffcast.errors import StaffcastError
+from staffcast.errors import DataError, StaffcastError
 from staffcast.i18n import LANGUAGES, format_money, format_number, format_percent, t
 
 EXIT_USER_ERROR = 2
@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     plan = add_parser(commands, "plan", help="build next week's plan end to end")
     plan.add_argument("scenario", type=Path)
     plan.add_argument("--out", type=Path, required=True, help="folder for the CSV exports")
+    plan.add_argument("--previous-roster", type=Path,
+                      help="last week's roster.csv (rest, working streaks and start times carry over); "
+                           "overrides the scenario's previous_roster")
     plan.add_argument("--time-limit", type=float, help="roster solver time limit in seconds")
     plan.add_argument("--replications", type=int, help="simulation replications")
     plan.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -112,6 +115,10 @@ def _command_plan(args: argparse.Namespace) -> int:
     from staffcast.storage import PlanStore, write_frames
 
     scenario, text = load_scenario(args.scenario)
+    if args.previous_roster is not None:
+        if not args.previous_roster.is_file():
+            raise DataError(f"{args.previous_roster}: previous roster file does not exist")
+        scenario = scenario.model_copy(update={"previous_roster": args.previous_roster.resolve()})
     lang = args.lang or scenario.language
 
     def progress(stage: str, seconds: float) -> None:

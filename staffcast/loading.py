@@ -1,4 +1,4 @@
-"""Reading and validating the history and agents files named by a scenario.
+"""Reading and validating the history, agents and previous-roster files named by a scenario.
 
 Every problem becomes one :class:`DataError` naming the file, the CSV line (header is
 line 1) or column, what was expected and what was found. Nothing is dropped silently:
@@ -9,7 +9,7 @@ rows the plan does not use (channels the scenario does not plan) are reported in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from staffcast.scenario import ChannelSpec, ContractSpec, parse_clock
 
 HISTORY_COLUMNS = ("channel", "ds", "volume", "aht_s")
 AGENT_COLUMNS = ("agent_id", "name", "contract", "skills")
+PREVIOUS_ROSTER_COLUMNS = ("agent_id", "shift_start", "shift_end")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MAX_LISTED = 5
 
@@ -79,17 +80,19 @@ def _numeric(frame: pd.DataFrame, column: str, path: Path, *, allow_missing: boo
     return values.astype(float)
 
 
-def _timestamps(text: pd.Series, path: Path, tz: ZoneInfo) -> pd.Series:
+def _timestamps(text: pd.Series, path: Path, tz: ZoneInfo, column: str = "ds") -> pd.Series:
     has_offset = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True, na=False)
     if not has_offset.all():
         raise DataError(
-            f"{path} {_lines(~has_offset)}: ds must be an ISO 8601 timestamp with a UTC offset "
-            f"(e.g. '2026-11-30T08:00:00+08:00'), got {text[~has_offset].iloc[0]!r}"
+            f"{path} {_lines(~has_offset)}: {column} must be an ISO 8601 timestamp with a UTC "
+            f"offset (e.g. '2026-11-30T08:00:00+08:00'), got {text[~has_offset].iloc[0]!r}"
         )
     parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     if parsed.isna().any():
         bad = parsed.isna()
-        raise DataError(f"{path} {_lines(bad)}: ds is not a valid timestamp, got {text[bad].iloc[0]!r}")
+        raise DataError(
+            f"{path} {_lines(bad)}: {column} is not a valid timestamp, got {text[bad].iloc[0]!r}"
+        )
     return parsed.dt.tz_convert(tz)
 
 
@@ -287,3 +290,59 @@ def agent_skills_frame(agents: pd.DataFrame) -> pd.DataFrame:
         for channel, priority in skills
     ]
     return pd.DataFrame(rows, columns=["agent_id", "channel", "priority"])
+
+
+@dataclass(frozen=True)
+class PreviousRoster:
+    """Last week's shifts (``agent_id, shift_start, shift_end``, local time) and notes."""
+
+    shifts: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def read_previous_roster(
+    path: Path, tz: ZoneInfo, week_start: dt.date, agent_ids: Sequence[str]
+) -> PreviousRoster:
+    """Read the roster that precedes the plan week (e.g. the ``roster.csv`` of last week's
+    plan): columns ``agent_id, shift_start, shift_end`` with UTC offsets; other columns are
+    ignored. Every shift must end after it starts, within 24 hours, and start before the
+    plan week; one agent's shifts may not overlap. Shifts of agents who are not in the
+    agents file are left out and named in :attr:`PreviousRoster.notes`.
+    """
+    raw = _read_csv(path, "previous roster")
+    _require_columns(raw, PREVIOUS_ROSTER_COLUMNS, path)
+    if raw.empty:
+        raise DataError(f"{path}: previous roster file has no rows")
+    empty_id = raw["agent_id"].isna()
+    if empty_id.any():
+        raise DataError(f"{path} {_lines(empty_id)}: agent_id is empty")
+    shifts = pd.DataFrame({"agent_id": raw["agent_id"].str.strip()})
+    for column in ("shift_start", "shift_end"):
+        shifts[column] = _timestamps(raw[column].fillna("").str.strip(), path, tz, column)
+    length = shifts["shift_end"] - shifts["shift_start"]
+    bad = (length <= pd.Timedelta(0)) | (length > pd.Timedelta(hours=24))
+    if bad.any():
+        row = shifts[bad].iloc[0]
+        raise DataError(f"{path} {_lines(bad)}: shift_end must be after shift_start and within "
+                        f"24 hours, got {row['shift_start'].isoformat()} to {row['shift_end'].isoformat()}")
+    first_day = pd.Timestamp(week_start).tz_localize(tz)
+    late = shifts["shift_start"] >= first_day
+    if late.any():
+        raise DataError(f"{path} {_lines(late)}: the previous roster must end before the plan week; "
+                        f"shift_start {shifts['shift_start'][late].iloc[0].isoformat()} is on or "
+                        f"after {week_start.isoformat()}")
+    order = shifts.sort_values(["agent_id", "shift_start"])
+    overlap = (order["agent_id"] == order["agent_id"].shift()) & (
+        order["shift_start"] < order["shift_end"].shift())
+    if overlap.any():
+        lines = overlap.reindex(shifts.index)
+        raise DataError(f"{path} {_lines(lines)}: shifts of agent "
+                        f"{order['agent_id'][overlap].iloc[0]!r} overlap")
+    known = shifts["agent_id"].isin(list(agent_ids))
+    notes = ()
+    if not known.all():
+        gone = sorted(set(shifts["agent_id"][~known]))
+        shown = ", ".join(gone[:_MAX_LISTED]) + (" ..." if len(gone) > _MAX_LISTED else "")
+        notes = (f"previous roster: {int((~known).sum())} shift(s) of {len(gone)} agent(s) not in "
+                 f"the agents file are not used ({shown})",)
+    return PreviousRoster(shifts[known].reset_index(drop=True), notes)

@@ -23,7 +23,7 @@ import simulation
 import staffing
 from staffcast.errors import StaffcastError
 from staffcast.cost import cost_by_agent_day, cost_by_channel, interval_cost
-from staffcast.loading import History, agent_skills_frame, read_agents, read_history
+from staffcast.loading import History, agent_skills_frame, read_agents, read_history, read_previous_roster
 from staffcast.scenario import Scenario, input_fingerprint
 
 Progress = Callable[[str, float], None]
@@ -55,10 +55,44 @@ def plan_frames_for_export(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.D
 
 
 def load_inputs(scenario: Scenario) -> tuple[History, pd.DataFrame]:
-    """Validated history and agents of a scenario."""
+    """Validated history and agents of a scenario.
+
+    With a ``previous_roster`` the agents frame gains what the roster needs from last
+    week (:func:`previous_week`), and the history's notes carry the previous roster's.
+    """
     history = read_history(scenario.history, scenario.tz, scenario.history_channels)
     agents = read_agents(scenario.agents, scenario.channels, scenario.contracts)
+    if scenario.previous_roster is not None:
+        previous = read_previous_roster(scenario.previous_roster, scenario.tz, scenario.week_start, agents["agent_id"])
+        agents = previous_week(agents, previous.shifts, scenario.week_start)
+        history = History(history.frame, history.notes + previous.notes)
     return history, agents
+
+
+def previous_week(agents: pd.DataFrame, shifts: pd.DataFrame, week_start: dt.date) -> pd.DataFrame:
+    """Agents with last week's columns: ``previous_shift_end`` (local end of the last shift,
+    for the rest rule), ``previous_consecutive_days`` (days worked in a row up to the day
+    before ``week_start``, for the streak rule) and ``last_week_starts`` (shift starts of
+    the seven days before ``week_start``, for stability)."""
+    by_agent = {agent_id: group for agent_id, group in shifts.groupby("agent_id")}
+    week_before = pd.Timestamp(week_start - dt.timedelta(days=7))
+    ends, streaks, starts = [], [], []
+    for agent_id in agents["agent_id"]:
+        group = by_agent.get(agent_id)
+        if group is None:
+            ends.append(None)
+            streaks.append(0)
+            starts.append(())
+            continue
+        ends.append(group["shift_end"].max().tz_localize(None))
+        worked = set(group["shift_start"].dt.date)
+        streak = 0
+        while week_start - dt.timedelta(days=streak + 1) in worked:
+            streak += 1
+        streaks.append(streak)
+        recent = group["shift_start"][group["shift_start"].dt.tz_localize(None) >= week_before]
+        starts.append(tuple(recent.sort_values()))
+    return agents.assign(previous_shift_end=ends, previous_consecutive_days=streaks, last_week_starts=starts)
 
 
 def plan_window(scenario: Scenario) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -200,9 +234,14 @@ def roster_problem(
             shift_requests=tuple(
                 (d, None if start is None else _clock(start)) for d, start in row.shift_requests if d in plan_days
             ),
+            previous_shift_end=_datetime_or_none(getattr(row, "previous_shift_end", None)),
+            previous_consecutive_days=getattr(row, "previous_consecutive_days", 0),
         )
         for row in agents.itertuples()
     )
+    last_week = [
+        (agent_id, start) for agent_id, starts in zip(agents["agent_id"], agents.get("last_week_starts", ())) for start in starts
+    ]
     return scheduling.RosterProblem(
         requirements=requirements.rename(columns={"scheduled_required": "required"})[["channel", "ds", "required"]],
         agents=roster_agents,
@@ -214,7 +253,12 @@ def roster_problem(
         costs=scheduling.CostRates(**scenario.costs.model_dump()),
         holidays=public_holidays(scenario),
         locked=None if locks is None or locks.empty else locks[["agent_id", "date", "shift_start", "shift_end"]],
+        hint=pd.DataFrame(last_week, columns=["agent_id", "shift_start"]) if last_week else None,
     )
+
+
+def _datetime_or_none(value) -> dt.datetime | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
 def _clock(minutes: int) -> str:
@@ -475,6 +519,7 @@ def build_plan(
         },
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
     }
-    fingerprint = input_fingerprint(scenario_text, scenario.history, scenario.agents)
+    inputs = [scenario.history, scenario.agents, *([scenario.previous_roster] if scenario.previous_roster else [])]
+    fingerprint = input_fingerprint(scenario_text, *inputs)
     name = f"{scenario.name} · {scenario.week_start.isoformat()}"
     return Plan(name, scenario, scenario_text, fingerprint, frames, summary, timings, history.notes)

@@ -3,7 +3,8 @@
 The schema is a tree of frozen pydantic models. ``load_scenario(path)`` parses and
 validates the file and turns every problem into one :class:`ScenarioError` whose message
 names the file, the field (``channels.phone.service_level``) and the bad value. Paths to
-the history and agents files are resolved relative to the scenario file.
+the history, agents and (optional) previous-roster files are resolved relative to the
+scenario file.
 """
 
 from __future__ import annotations
@@ -214,6 +215,7 @@ class Scenario(_Model):
     week_start: dt.date
     history: Path
     agents: Path
+    previous_roster: Path | None = None
     currency: str = "CNY"
     language: Literal["zh", "en"] = "zh"
     forecast: ForecastSection = ForecastSection()
@@ -308,12 +310,10 @@ def parse_scenario(text: str, source: str = "scenario", base_dir: Path | None = 
         lines = [_describe(err) for err in exc.errors()]
         raise ScenarioError(f"{source}: invalid scenario:\n  " + "\n  ".join(lines)) from None
     if base_dir is not None:
-        scenario = scenario.model_copy(
-            update={
-                "history": (base_dir / scenario.history).resolve(),
-                "agents": (base_dir / scenario.agents).resolve(),
-            }
-        )
+        update = {"history": (base_dir / scenario.history).resolve(), "agents": (base_dir / scenario.agents).resolve()}
+        if scenario.previous_roster is not None:
+            update["previous_roster"] = (base_dir / scenario.previous_roster).resolve()
+        scenario = scenario.model_copy(update=update)
     return scenario
 
 
@@ -324,9 +324,9 @@ def load_scenario(path: str | Path) -> tuple[Scenario, str]:
         raise ScenarioError(f"{path}: scenario file does not exist")
     text = path.read_text(encoding="utf-8")
     scenario = parse_scenario(text, source=str(path), base_dir=path.resolve().parent)
-    for field in ("history", "agents"):
+    for field in ("history", "agents", "previous_roster"):
         target = getattr(scenario, field)
-        if not target.is_file():
+        if target is not None and not target.is_file():
             raise ScenarioError(f"{path}: {field} file {str(target)!r} does not exist")
     return scenario, text
 
