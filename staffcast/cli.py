@@ -142,13 +142,12 @@ def _command_plan(args: argparse.Namespace) -> int:
 
 
 def _command_validate(args: argparse.Namespace) -> int:
-    from staffcast.loading import read_agents, read_history
+    from staffcast.pipeline import load_inputs
     from staffcast.scenario import load_scenario
 
     scenario, _ = load_scenario(args.scenario)
     lang = args.lang or scenario.language
-    history = read_history(scenario.history, scenario.tz, scenario.channels)
-    agents = read_agents(scenario.agents, scenario.channels, scenario.contracts)
+    history, agents = load_inputs(scenario)  # also checks the previous roster, if any
     frame = history.frame
     print(t("cli.valid", lang, scenario=args.scenario, rows=len(frame), agents=len(agents),
             start=frame["ds"].min(), end=frame["ds"].max()))

@@ -121,3 +121,26 @@ def test_cli_plans_after_last_weeks_roster(tmp_path, capsys):
     assert len(moved) <= len(second) // 4
     assert main([*first, "--out", str(tmp_path / "w3"), "--previous-roster", str(tmp_path / "none.csv")]) == 2
     assert "none.csv: previous roster file does not exist" in capsys.readouterr().err
+
+
+def test_cli_validate_checks_every_input_file(tmp_path, capsys):
+    from staffcast.cli import main
+    from tests.staffcast.small_center import write_small_center
+
+    path = write_small_center(tmp_path / "center")
+    # a channel without history (forecast as a share of phone) must not be asked for history rows
+    text = path.read_text(encoding="utf-8").replace(
+        "[shifts]", '[channels.social]\nkind = "social"\nservice_level = 0.8\nanswer_s = 300\n'
+        'derive_from = "phone"\nderive_share = 0.1\naht_s = 200\nopen = "09:00-18:00"\n\n[shifts]')
+    agents = (tmp_path / "center" / "agents.csv").read_text(encoding="utf-8")
+    (tmp_path / "center" / "agents.csv").write_text(agents.replace("phone:1,", "phone:1;social:2,", 1),
+                                                    encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    assert main(["--lang", "en", "validate", str(path)]) == 0
+    assert "12 agents" in capsys.readouterr().out
+    (tmp_path / "center" / "last.csv").write_text(
+        "agent_id,shift_start,shift_end\nS01,2026-03-01 09:00:00,2026-03-01 18:00:00+08:00\n", encoding="utf-8")
+    path.write_text(text.replace('agents = "agents.csv"', 'agents = "agents.csv"\nprevious_roster = "last.csv"'),
+                    encoding="utf-8")
+    assert main(["--lang", "en", "validate", str(path)]) == 2
+    assert "last.csv line 2: shift_start must be an ISO 8601 timestamp" in capsys.readouterr().err
