@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffcast.errors import StaffcastError
-from staffcast.loading import read_agents, read_history
+from staffcast.loading import read_agents, read_history, read_previous_roster
 from staffcast.scenario import load_scenario
 
 REPORT_COLUMNS = ["severity", "file", "row", "field", "problem"]
@@ -62,7 +62,7 @@ def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | N
         return pd.DataFrame(split_message(str(error)), columns=REPORT_COLUMNS), None, None
     history = agents = None
     try:
-        loaded = read_history(scenario.history, scenario.tz, scenario.channels)
+        loaded = read_history(scenario.history, scenario.tz, scenario.history_channels)
         history = loaded.frame
         rows += [_row("warning", Path(scenario.history).name, "", "", note) for note in loaded.notes]
         for gap in forecasting.find_gaps(history).itertuples():
@@ -74,42 +74,64 @@ def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | N
         agents = read_agents(scenario.agents, scenario.channels, scenario.contracts)
     except StaffcastError as error:
         rows += split_message(str(error))
+    if scenario.previous_roster is not None and agents is not None:
+        try:
+            previous = read_previous_roster(scenario.previous_roster, scenario.tz, scenario.week_start,
+                                            agents["agent_id"])
+            rows += [_row("warning", Path(scenario.previous_roster).name, "", "agent_id", note)
+                     for note in previous.notes]
+        except StaffcastError as error:
+            rows += split_message(str(error))
     return pd.DataFrame(rows, columns=REPORT_COLUMNS), history, agents
 
 
-def with_inputs(scenario_text: str, history_name: str, agents_name: str) -> str:
-    """Scenario text whose top-level ``history`` and ``agents`` name the given files."""
-    lines, in_table = [], False
+def with_inputs(scenario_text: str, history_name: str, agents_name: str,
+                previous_name: str | None = None) -> str:
+    """Scenario text whose top-level ``history`` and ``agents`` (and ``previous_roster``,
+    when given: replaced or added) name the given files."""
+    names = {"history": history_name, "agents": agents_name}
+    if previous_name is not None:
+        names["previous_roster"] = previous_name
+    lines, in_table, seen = [], False, set()
     for line in scenario_text.splitlines():
         stripped = line.strip()
-        in_table = in_table or stripped.startswith("[")
-        key = stripped.split("=")[0].strip() if "=" in stripped else None
-        if not in_table and key == "history":
-            line = f'history = "{history_name}"'
-        elif not in_table and key == "agents":
-            line = f'agents = "{agents_name}"'
+        if stripped.startswith("[") and not in_table:
+            in_table = True
+            lines += [f'{key} = "{name}"' for key, name in names.items() if key not in seen]
+            seen |= set(names)
+        key = stripped.split("=")[0].strip() if "=" in stripped and not stripped.startswith("#") else None
+        if not in_table and key in names:
+            line = f'{key} = "{names[key]}"'
+            seen.add(key)
         lines.append(line)
+    lines += [f'{key} = "{name}"' for key, name in names.items() if key not in seen]
     return "\n".join(lines) + "\n"
 
 
 def stage_inputs(folder: Path, scenario_text: str, history: tuple[str, bytes] | None,
-                 agents: tuple[str, bytes] | None, fallback_dir: Path) -> Path:
+                 agents: tuple[str, bytes] | None, fallback_dir: Path,
+                 previous: tuple[str, bytes] | None = None) -> Path:
     """Write uploaded files (``(name, bytes)``; None = keep the fallback's) and a scenario to ``folder``.
 
     Returns the scenario path. Files not uploaded are copied from ``fallback_dir`` so that
-    the folder holds a complete, self-contained set of inputs.
+    the folder holds a complete, self-contained set of inputs; ``previous`` is last week's
+    roster (optional: without it, one the scenario names is copied when it exists).
     """
     folder.mkdir(parents=True, exist_ok=True)
     raw = tomllib.loads(scenario_text)
     names = {}
-    for key, upload in (("history", history), ("agents", agents)):
+    for key, upload in (("history", history), ("agents", agents), ("previous_roster", previous)):
         if upload is not None:
             name, payload = Path(upload[0]).name, upload[1]
             (folder / name).write_bytes(payload)
+        elif key not in raw:
+            continue
         else:
             name = Path(raw[key]).name
-            shutil.copyfile(fallback_dir / raw[key], folder / name)
+            if (fallback_dir / raw[key]).is_file():  # a missing one is reported by validation
+                shutil.copyfile(fallback_dir / raw[key], folder / name)
         names[key] = name
     path = folder / "scenario.toml"
-    path.write_text(with_inputs(scenario_text, names["history"], names["agents"]), encoding="utf-8")
+    path.write_text(with_inputs(scenario_text, names["history"], names["agents"], names.get("previous_roster")),
+                    encoding="utf-8")
     return path

@@ -113,6 +113,21 @@ def test_upload_history_agents_and_scenario(store_url, center, tmp_path):
     assert any(t("da.valid", "en", warnings=0) == s.value for s in at.success)
 
 
+def test_upload_last_weeks_roster(store_url, center):
+    at = open_page("data", "en", center)
+    folder = center.parent
+    at.file_uploader(key="da_history").set_value(("calls.csv", (folder / "history.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="da_agents").set_value(("team.csv", (folder / "agents.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="da_scenario").set_value(("center.toml", center.read_bytes(), "application/toml"))
+    previous = b"agent_id,shift_start,shift_end\nS01,2026-03-01 13:00:00+08:00,2026-03-01 22:00:00+08:00\n"
+    at.file_uploader(key="da_previous").set_value(("last.csv", previous, "text/csv"))
+    next(b for b in at.button if b.label == t("da.use_files", "en")).click().run()
+    assert_clean(at)
+    staged = Path(at.session_state["scenario_path"])
+    assert 'previous_roster = "last.csv"' in staged.read_text(encoding="utf-8")
+    assert any(t("da.valid", "en", warnings=0) == s.value for s in at.success)
+
+
 def test_another_planner_saving_does_not_change_my_plan(plan_store, center):
     at = open_page("overview", "en", center)
     mine = at.selectbox(key="plan_pick").value

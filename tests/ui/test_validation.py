@@ -47,3 +47,29 @@ def test_uploads_are_staged_with_a_scenario_naming_them(center, tmp_path):
     report, history, staged_agents = validate_inputs(path)
     assert (report["severity"] != "error").all() and len(staged_agents) == 12
     assert (tmp_path / "staged" / "history.csv").is_file()
+
+
+def test_last_weeks_roster_is_staged_and_checked(center, tmp_path):
+    text = center.read_text(encoding="utf-8")
+    previous = ("agent_id,shift_start,shift_end\nS01,2026-03-01 09:00:00+08:00,2026-03-01 18:00:00+08:00\n"
+                "Z99,2026-03-01 09:00:00+08:00,2026-03-01 18:00:00+08:00\n").encode()
+    path = stage_inputs(tmp_path / "staged", text, None, None, center.parent, ("last.csv", previous))
+    assert 'previous_roster = "last.csv"' in path.read_text(encoding="utf-8")
+    report, _, agents = validate_inputs(path)
+    assert (report["severity"] != "error").all() and len(agents) == 12
+    warning = report[report["file"] == "last.csv"]
+    assert len(warning) == 1 and "Z99" in warning["problem"].iloc[0]
+    bad = previous.replace(b"S01,2026-03-01 09:00:00+08:00,2026-03-01", b"S01,2026-03-02 09:00:00+08:00,2026-03-02")
+    path = stage_inputs(tmp_path / "again", text, None, None, center.parent, ("last.csv", bad))
+    errors = validate_inputs(path)[0].query("severity == 'error'")
+    assert errors[["file", "row"]].values.tolist() == [["last.csv", "2"]]
+    assert "must end before the plan week" in errors["problem"].iloc[0]
+
+
+def test_with_inputs_replaces_or_adds_the_previous_roster():
+    text = 'name = "x"\nhistory = "h.csv"\nagents = "a.csv"\n# previous_roster = "old.csv"\n\n[forecast]\nx = 1\n'
+    added = with_inputs(text, "h.csv", "a.csv", "last.csv")
+    assert added.index('previous_roster = "last.csv"') < added.index("[forecast]")
+    replaced = with_inputs(added, "h.csv", "a.csv", "new.csv")
+    assert replaced.count("previous_roster =") == 2 and 'previous_roster = "new.csv"' in replaced  # one is the comment
+    assert with_inputs(text, "h.csv", "a.csv") == text

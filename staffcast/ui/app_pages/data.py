@@ -1,4 +1,5 @@
-"""Data page: keep the bundled sample or upload history and agents; validation report; previews."""
+"""Data page: keep the bundled sample or upload history, agents and last week's roster; validation report;
+previews."""
 
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ def _upload() -> None:
     with st.form("da_upload"):
         history = st.file_uploader(tr("da.history_file"), type=["csv", "gz", "xlsx"], key="da_history")
         agents = st.file_uploader(tr("da.agents_file"), type=["csv", "xlsx"], key="da_agents")
+        previous = st.file_uploader(tr("da.previous_file"), type=["csv"], key="da_previous")
         scenario = st.file_uploader(tr("da.scenario_file"), type=["toml"], key="da_scenario")
         submitted = st.form_submit_button(tr("da.use_files"), type="primary")
     if not submitted:
         return
-    if history is None and agents is None and scenario is None:
+    if history is None and agents is None and scenario is None and previous is None:
         st.warning(tr("da.nothing_uploaded"))
         return
     text = scenario.getvalue().decode("utf-8") if scenario is not None else state.SAMPLE_SCENARIO.read_text("utf-8")
@@ -42,6 +44,7 @@ def _upload() -> None:
             (history.name, history.getvalue()) if history is not None else None,
             (agents.name, agents.getvalue()) if agents is not None else None,
             state.SAMPLE_SCENARIO.parent,
+            (previous.name, previous.getvalue()) if previous is not None else None,
         )
     except (OSError, KeyError, ValueError) as error:
         st.error(tr("da.stage_failed", error=str(error)))
