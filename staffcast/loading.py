@@ -203,11 +203,21 @@ def _parse_agent(row: Mapping, line: int, path: Path, channels, contracts) -> di
         if day in time_off or day in off_requests:
             raise DataError(f"{path} line {line}: shift_requests asks to work on {day}, which is also "
                             "in time_off or off_requests; keep one of them")
+    commitments = _commitments(row.get("commitments"), line, path)
+    for day, _, _ in commitments:
+        if day in time_off or day in off_requests:
+            raise DataError(f"{path} line {line}: commitments has a session on {day}, which is also "
+                            "in time_off or off_requests; move the session or the day off")
     preferred = row.get("preferred_start")
     has_preferred = preferred is not None and not pd.isna(preferred) and str(preferred).strip()
     earliest, latest = clock("earliest_start", "00:00"), clock("latest_end", "24:00")
     if earliest >= latest:
         raise DataError(f"{path} line {line}: latest_end must be after earliest_start")
+    for day, start, end in commitments:
+        if WEEKDAYS[day.weekday()] not in days or start < earliest or end > latest:
+            raise DataError(f"{path} line {line}: commitments has a session on {day} "
+                            f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d} outside "
+                            "the agent's available_days or earliest_start-latest_end")
     return {
         "agent_id": str(row["agent_id"]).strip(),
         "name": str(row["name"]).strip() if not pd.isna(row["name"]) else "",
@@ -220,6 +230,7 @@ def _parse_agent(row: Mapping, line: int, path: Path, channels, contracts) -> di
         "preferred_start_min": clock("preferred_start", "00:00") if has_preferred else None,
         "off_requests": off_requests,
         "shift_requests": shift_requests,
+        "commitments": commitments,
     }
 
 
@@ -231,6 +242,30 @@ def _dates(value: object, column: str, line: int, path: Path) -> tuple[dt.date, 
             out.append(dt.date.fromisoformat(text))
         except ValueError:
             raise DataError(f"{path} line {line}: {column} must list dates as YYYY-MM-DD, got {text!r}") from None
+    return tuple(out)
+
+
+def _commitments(value: object, line: int, path: Path) -> tuple[tuple[dt.date, int, int], ...]:
+    """Fixed sessions (training, meetings) as ``YYYY-MM-DD@HH:MM-HH:MM``, ``;``-separated:
+    ``(date, start minute, end minute)``, sorted, none overlapping."""
+    out = []
+    for text in _split(value):
+        day_text, _, span = text.partition("@")
+        start_text, _, end_text = span.partition("-")
+        try:
+            day = dt.date.fromisoformat(day_text.strip())
+            start, end = parse_clock(start_text, "commitments"), parse_clock(end_text, "commitments")
+        except ValueError:
+            raise DataError(
+                f"{path} line {line}: commitments must list YYYY-MM-DD@HH:MM-HH:MM, got {text!r}"
+            ) from None
+        if end <= start:
+            raise DataError(f"{path} line {line}: commitments must end after they start, got {text!r}")
+        out.append((day, start, end))
+    out.sort()
+    for (day, _, end), (next_day, next_start, _) in zip(out, out[1:]):
+        if day == next_day and next_start < end:
+            raise DataError(f"{path} line {line}: commitments overlap on {day}")
     return tuple(out)
 
 

@@ -234,6 +234,9 @@ def roster_problem(
             shift_requests=tuple(
                 (d, None if start is None else _clock(start)) for d, start in row.shift_requests if d in plan_days
             ),
+            commitments=tuple(
+                (_at(d, start), _at(d, end)) for d, start, end in row.commitments if d in plan_days
+            ),
             previous_shift_end=_datetime_or_none(getattr(row, "previous_shift_end", None)),
             previous_consecutive_days=getattr(row, "previous_consecutive_days", 0),
         )
@@ -255,6 +258,11 @@ def roster_problem(
         locked=None if locks is None or locks.empty else locks[["agent_id", "date", "shift_start", "shift_end"]],
         hint=pd.DataFrame(last_week, columns=["agent_id", "shift_start"]) if last_week else None,
     )
+
+
+def _at(day: dt.date, minute: int) -> dt.datetime:
+    """Local datetime ``minute`` minutes after midnight of ``day`` (1440 = the next midnight)."""
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
 
 
 def _datetime_or_none(value) -> dt.datetime | None:

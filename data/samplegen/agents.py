@@ -9,7 +9,9 @@ import pandas as pd
 
 AGENT_COLUMNS = ("agent_id", "name", "contract", "skills", "available_days",
                  "earliest_start", "latest_end", "time_off", "preferred_start", "off_requests",
-                 "shift_requests")
+                 "shift_requests", "commitments")
+# Two-hour training sessions (e.g. the new returns policy before 12.12): afternoon, else morning.
+SESSIONS = (("14:00", "16:00"), ("10:00", "12:00"))
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Fewest available days a contract needs: full time 5 x 8 h = 40 h; part time 3 x 4 h = 12 h.
 FT_MIN_DAYS, PT_MIN_DAYS = 5, 3
@@ -98,7 +100,7 @@ def _time_off(rng: np.random.Generator, days: str, contract: str,
 
 def make_agents(rng: np.random.Generator, plan_week_start: dt.date,
                 n_time_off: int = 8, preferred_frac: float = 0.30,
-                n_requests: int = 8) -> pd.DataFrame:
+                n_requests: int = 8, n_commitments: int = 6) -> pd.DataFrame:
     """Build the agents frame (columns ``AGENT_COLUMNS``, ids ``A001``..).
 
     Parameters
@@ -108,6 +110,7 @@ def make_agents(rng: np.random.Generator, plan_week_start: dt.date,
     n_time_off : number of agents with approved time off in the plan week.
     preferred_frac : share of agents with a preferred shift start.
     n_requests : agents with a requested day off, and as many with a requested shift.
+    n_commitments : agents with a two-hour training session on a Tuesday to Thursday.
     """
     if plan_week_start.weekday() != 0:
         raise ValueError(f"plan_week_start must be a Monday, got {plan_week_start!r}")
@@ -132,6 +135,7 @@ def make_agents(rng: np.random.Generator, plan_week_start: dt.date,
                                 if i in with_pref else ""),
         })
     _add_requests(rng, records, plan_week_start, n_requests)
+    _add_commitments(rng, records, plan_week_start, n_commitments)
     return pd.DataFrame.from_records(records, columns=list(AGENT_COLUMNS))
 
 
@@ -158,3 +162,24 @@ def _add_requests(rng: np.random.Generator, records: list[dict], plan_week_start
     for record in records:
         record.setdefault("off_requests", "")
         record.setdefault("shift_requests", "")
+
+
+def _add_commitments(rng: np.random.Generator, records: list[dict], plan_week_start: dt.date,
+                     n_commitments: int) -> None:
+    """A two-hour training session (``YYYY-MM-DD@HH:MM-HH:MM``) for agents without time off or
+    a day-off request, on a Tuesday to Thursday they work, inside their availability window;
+    drawn last so the other columns do not depend on it."""
+    for record in records:
+        record["commitments"] = ""
+    free = [i for i, r in enumerate(records) if not r["time_off"] and not r["off_requests"]]
+    placed = 0
+    for i in rng.permutation(free).tolist():
+        record = records[i]
+        days = [d for d in ("Tue", "Wed", "Thu") if d in record["available_days"].split(";")]
+        fits = [(a, b) for a, b in SESSIONS if record["earliest_start"] <= a and b <= record["latest_end"]]
+        if not days or not fits or placed == n_commitments:
+            continue
+        day = plan_week_start + dt.timedelta(days=DAY_NAMES.index(days[int(rng.integers(len(days)))]))
+        start, end = fits[0]
+        record["commitments"] = f"{day.isoformat()}@{start}-{end}"
+        placed += 1

@@ -19,7 +19,7 @@ CHANNELS = ("chat", "email", "phone", "social")
 OPEN_H = {"phone": (8, 22), "chat": (8, 23), "social": (8, 22)}
 AGENT_COLUMNS = ["agent_id", "name", "contract", "skills", "available_days",
                  "earliest_start", "latest_end", "time_off", "preferred_start", "off_requests",
-                 "shift_requests"]
+                 "shift_requests", "commitments"]
 PLAN_WEEK = [dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)]
 
 
@@ -198,6 +198,17 @@ def test_agents_requests_fall_on_available_days(agents: pd.DataFrame) -> None:
         for text in filter(None, (row.off_requests + ";" + row.shift_requests).split(";")):
             day = dt.date.fromisoformat(text.split("@")[0])
             assert day in PLAN_WEEK and day.strftime("%a") in row.available_days, row.agent_id
+
+
+def test_agents_training_sessions_fit_the_agent(agents: pd.DataFrame) -> None:
+    sessions = agents[agents["commitments"] != ""]
+    assert len(sessions) == 6
+    for row in sessions.itertuples():
+        day_text, _, span = row.commitments.partition("@")
+        day, (start, end) = dt.date.fromisoformat(day_text), span.split("-")
+        assert day in PLAN_WEEK and day.strftime("%a") in row.available_days.split(";")
+        assert day.strftime("%a") in ("Tue", "Wed", "Thu") and row.time_off == "" and row.off_requests == ""
+        assert row.earliest_start <= start < end <= row.latest_end
 
 
 def _generate(out: Path, seed: int) -> None:

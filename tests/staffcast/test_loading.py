@@ -134,3 +134,36 @@ def test_agent_requests(tmp_path):
 def test_bad_agent_requests(tmp_path, change, message):
     with pytest.raises(DataError, match=message):
         read_agents(write(tmp_path, "a.csv", change(REQUESTS)), CHANNELS, CONTRACTS)
+
+
+COMMITMENTS = """agent_id,name,contract,skills,available_days,earliest_start,latest_end,time_off,off_requests,commitments
+A1,王芳 Wang Fang,full_time,phone:1,Mon;Tue;Wed;Thu;Fri,08:00,22:00,2026-12-01,2026-12-02,2026-12-04@14:00-16:00;2026-12-03@09:00-10:30
+A2,李娜 Li Na,full_time,chat:1,,,,,,
+"""
+
+
+def test_agent_commitments(tmp_path):
+    agents = read_agents(write(tmp_path, "a.csv", COMMITMENTS), CHANNELS, CONTRACTS)
+    first, second = agents.iloc[0], agents.iloc[1]
+    assert [(str(d), s, e) for d, s, e in first["commitments"]] == [("2026-12-03", 540, 630),
+                                                                    ("2026-12-04", 840, 960)]
+    assert second["commitments"] == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("2026-12-04@14:00-16:00", "2026-12-04 14:00-16:00", "line 2: commitments must list YYYY-MM-DD@HH:MM-HH:MM"),
+        ("2026-12-04@14:00-16:00", "2026-12-04@16:00-14:00", "line 2: commitments must end after they start"),
+        ("2026-12-04@14:00-16:00", "2026-12-03@10:00-11:00", "line 2: commitments overlap on 2026-12-03"),
+        ("2026-12-04@14:00-16:00", "2026-12-01@14:00-16:00", "line 2: commitments has a session on 2026-12-01, "
+         "which is also in time_off or off_requests"),
+        ("2026-12-04@14:00-16:00", "2026-12-05@14:00-16:00", "line 2: commitments has a session on 2026-12-05 "
+         "14:00-16:00 outside the agent's available_days"),
+        ("2026-12-04@14:00-16:00", "2026-12-04@21:00-23:00", "outside the agent's available_days or earliest_start"),
+    ],
+)
+def test_bad_agent_commitments(tmp_path, old, new, message):
+    with pytest.raises(DataError) as caught:
+        read_agents(write(tmp_path, "a.csv", COMMITMENTS.replace(old, new)), CHANNELS, CONTRACTS)
+    assert message in str(caught.value) and "a.csv" in str(caught.value)

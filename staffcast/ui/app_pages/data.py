@@ -65,6 +65,10 @@ def _source() -> None:
         _upload()
 
 
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
 def _previews(history, agents) -> None:
     if history is not None:
         st.markdown(f"**{tr('da.history_preview', rows=views.number(len(history)))}**")
@@ -79,10 +83,11 @@ def _previews(history, agents) -> None:
         shown = agents.assign(
             skills=[";".join(f"{c}:{p}" for c, p in s) for s in agents["skills"]],
             off_requests=[";".join(str(d) for d in days) for days in agents["off_requests"]],
-            shift_requests=[";".join(f"{d}@{m // 60:02d}:{m % 60:02d}" if m is not None else str(d) for d, m in r)
+            shift_requests=[";".join(f"{d}@{_clock(m)}" if m is not None else str(d) for d, m in r)
                             for r in agents["shift_requests"]],
+            commitments=[";".join(f"{d}@{_clock(s)}-{_clock(e)}" for d, s, e in c) for c in agents["commitments"]],
         )
-        columns = ["agent_id", "name", "contract", "skills", "off_requests", "shift_requests"]
+        columns = ["agent_id", "name", "contract", "skills", "off_requests", "shift_requests", "commitments"]
         st.dataframe(shown[columns], hide_index=True, height=240)
         primary = agents.assign(primary=[s[0][0] for s in agents["skills"]]).groupby(["primary", "contract"]).size()
         fig = go.Figure([go.Bar(x=rows.index.get_level_values("primary"), y=rows.to_numpy(), name=contract)
