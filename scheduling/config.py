@@ -115,6 +115,8 @@ class Contract:
     min_consecutive_days_off : a stretch of days off between two working days is at least
         this long (1 = no rule).
     max_late_shifts_week : hard limit on late shifts (see ``ShiftRules.late_end_after``).
+    start_times : allowed shift start times (each on the shift start grid); empty = every
+        start of the grid.
     """
 
     name: str
@@ -126,9 +128,12 @@ class Contract:
     max_consecutive_days: int | None = None
     min_consecutive_days_off: int = 1
     max_late_shifts_week: int | None = None
+    start_times: tuple[time | str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shift_lengths_h", tuple(float(v) for v in self.shift_lengths_h))
+        object.__setattr__(self, "start_times", tuple(sorted({to_time(v, "start_times")
+                                                              for v in self.start_times})))
         _check(bool(self.name), f"name must be a non-empty string, got {self.name!r}")
         _check(len(self.shift_lengths_h) > 0 and all(v > 0 for v in self.shift_lengths_h),
                f"shift_lengths_h must be non-empty and > 0, got {self.shift_lengths_h!r}")

@@ -96,9 +96,16 @@ def _break_windows(length: int, paid: int, lunch: tuple[int, int] | None, rules:
 
 def contract_options(contract: Contract, rules: ShiftRules, costs: CostRates,
                      interval_min: int) -> list[ShiftOption]:
-    """All shifts of ``contract`` within the center's opening hours, by start then length."""
+    """All shifts of ``contract`` (its lengths, and its start times when it lists them) within
+    the center's opening hours, by start then length."""
     first, last = minutes_of(rules.earliest_start), minutes_of(rules.latest_end)
     late_after = minutes_of(rules.late_end_after)
+    allowed = {minutes_of(t) for t in contract.start_times}
+    off_grid = sorted(m for m in allowed if m < first or (m - first) % rules.start_step_min)
+    if off_grid:
+        raise ValueError(f"start_times of contract {contract.name!r} must lie on the shift start grid "
+                         f"({rules.earliest_start:%H:%M} plus multiples of {rules.start_step_min} min), "
+                         f"got {off_grid[0] // 60:02d}:{off_grid[0] % 60:02d}")
     options = []
     for length_h in contract.shift_lengths_h:
         length = int(round(length_h * 60))
@@ -113,6 +120,8 @@ def contract_options(contract: Contract, rules: ShiftRules, costs: CostRates,
         paid = length - (rules.lunch_min if lunch else 0)
         breaks = _break_windows(length, paid, lunch, rules, interval_min)
         for start in range(first, last - length + 1, rules.start_step_min):
+            if allowed and start not in allowed:
+                continue
             options.append(ShiftOption(start, length, paid, lunch, breaks,
                                        start + length > late_after,
                                        _night_minutes(start, start + length, costs)))

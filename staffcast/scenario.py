@@ -148,6 +148,7 @@ class ShiftSpec(_Model):
     lunch_window_h: tuple[float, float] = (3.0, 5.0)
     break_min: Annotated[int, Field(ge=0, le=60)] = 15
     breaks_per_4h: Annotated[int, Field(ge=0, le=4)] = 1
+    late_end_after: str = "21:00"  # a shift ending later is a late shift (fairness, contract limit)
 
     @model_validator(mode="after")
     def _window(self) -> ShiftSpec:
@@ -159,6 +160,7 @@ class ShiftSpec(_Model):
             )
         if self.lunch_window_h[0] > self.lunch_window_h[1]:
             raise ValueError(f"lunch_window_h must be [earliest, latest], got {list(self.lunch_window_h)}")
+        parse_clock(self.late_end_after, "late_end_after")
         return self
 
 
@@ -168,6 +170,19 @@ class ContractSpec(_Model):
     max_hours_week: Annotated[float, Field(gt=0, le=80)] = 40
     max_days_week: Annotated[int, Field(ge=1, le=7)] = 5
     hourly_wage: Annotated[float, Field(gt=0)]
+    # Optional contract rules (the center's [shifts] rules apply when absent).
+    max_consecutive_days: Annotated[int, Field(ge=1, le=14)] | None = None
+    min_consecutive_days_off: Annotated[int, Field(ge=1, le=7)] = 1
+    max_late_shifts_week: Annotated[int, Field(ge=0, le=7)] | None = None
+    start_times: tuple[str, ...] = ()
+
+    @field_validator("start_times")
+    @classmethod
+    def _clock_times(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            if parse_clock(text, "start_times") >= 24 * 60:
+                raise ValueError(f"start_times must be clock times before 24:00, got {text!r}")
+        return value
 
     @model_validator(mode="after")
     def _hours(self) -> ContractSpec:

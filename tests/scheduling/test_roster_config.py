@@ -95,3 +95,12 @@ def test_shift_options_follow_the_rules():
     assert option_cost(first, ft, rates, monday, ()) == pytest.approx(32.0 * 8)
     assert option_cost(late, ft, rates, monday, ()) == pytest.approx(32.0 * (8 + 0.2))
     assert option_cost(first, ft, rates, monday, (monday,)) == pytest.approx(32.0 * 8 * 3)
+
+
+def test_contract_start_times_limit_the_options():
+    part_time = Contract("pt", (4,), 0, 24, 6, 26.0, start_times=("12:00", "08:00", "18:00"))
+    options = contract_options(part_time, ShiftRules(), CostRates(), 15)
+    assert [o.start_min for o in options] == [480, 720, 1080]
+    with pytest.raises(ValueError, match="start_times of contract 'pt' must lie on the shift start grid"):
+        contract_options(Contract("pt", (4,), 0, 24, 6, 26.0, start_times=("08:10",)), ShiftRules(),
+                         CostRates(), 15)

@@ -78,3 +78,35 @@ def test_derived_channel_needs_a_source_with_history():
         parse_scenario(text.replace('derive_from = "phone"', 'derive_from = "fax"'))
     with pytest.raises(ScenarioError, match="needs derive_share"):
         parse_scenario(text.replace("derive_share = 0.2\n", ""))
+
+
+def test_contract_rules_reach_the_roster_contracts():
+    import pandas as pd
+
+    from staffcast.pipeline import roster_problem
+
+    text = SAMPLE_TEXT.replace(
+        "hourly_wage = 26.0",
+        'hourly_wage = 26.0\nmax_consecutive_days = 4\nmin_consecutive_days_off = 2\nmax_late_shifts_week = 2\n'
+        'start_times = ["08:00", "12:00", "18:00"]', 1).replace("breaks_per_4h = 1", 'breaks_per_4h = 1\nlate_end_after = "20:30"')
+    scenario = parse_scenario(text)
+    agents = pd.DataFrame(columns=["agent_id"])
+    problem = roster_problem(scenario, pd.DataFrame(columns=["channel", "ds", "scheduled_required"]), agents)
+    part_time = problem.contracts["part_time"]
+    assert (part_time.max_consecutive_days, part_time.min_consecutive_days_off, part_time.max_late_shifts_week) == (4, 2, 2)
+    assert [t.strftime("%H:%M") for t in part_time.start_times] == ["08:00", "12:00", "18:00"]
+    assert problem.contracts["full_time"].start_times == () and problem.rules.late_end_after.hour == 20
+
+
+@pytest.mark.parametrize(
+    ("addition", "field"),
+    [
+        ('start_times = ["8 am"]', "contracts.part_time.start_times"),
+        ("max_late_shifts_week = -1", "contracts.part_time.max_late_shifts_week"),
+        ("min_consecutive_days_off = 0", "contracts.part_time.min_consecutive_days_off"),
+    ],
+)
+def test_bad_contract_rule_is_named(addition, field):
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(SAMPLE_TEXT.replace("hourly_wage = 26.0", f"hourly_wage = 26.0\n{addition}", 1), source="bad.toml")
+    assert field in str(info.value)
