@@ -148,6 +148,7 @@ class ShiftSpec(_Model):
     lunch_window_h: tuple[float, float] = (3.0, 5.0)
     break_min: Annotated[int, Field(ge=0, le=60)] = 15
     breaks_per_4h: Annotated[int, Field(ge=0, le=4)] = 1
+    break_margin_h: Annotated[float, Field(ge=0, le=4)] = 1.0  # no paid break this close to a shift's ends
     late_end_after: str = "21:00"  # a shift ending later is a late shift (fairness, contract limit)
 
     @model_validator(mode="after")
@@ -208,7 +209,12 @@ class SolverSpec(_Model):
 
 
 class WeightSpec(_Model):
+    # the k-th missing agent of an interval costs under_coverage * under_coverage_growth ** (k - 1),
+    # growing for under_coverage_tiers agents (convex), flat after
     under_coverage: Annotated[float, Field(ge=0)] = 1000
+    under_coverage_growth: Annotated[float, Field(ge=1, le=10)] = 2
+    under_coverage_tiers: Annotated[int, Field(ge=1, le=10)] = 3
+    secondary_skill: Annotated[float, Field(ge=0)] = 1  # per agent-interval on a skill of priority > 1, per rank
     over_coverage: Annotated[float, Field(ge=0)] = 20
     cost: Annotated[float, Field(ge=0)] = 1
     preference: Annotated[float, Field(ge=0)] = 50

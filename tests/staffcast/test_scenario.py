@@ -110,3 +110,25 @@ def test_bad_contract_rule_is_named(addition, field):
     with pytest.raises(ScenarioError) as info:
         parse_scenario(SAMPLE_TEXT.replace("hourly_wage = 26.0", f"hourly_wage = 26.0\n{addition}", 1), source="bad.toml")
     assert field in str(info.value)
+
+
+def test_every_roster_weight_can_be_set_in_the_scenario():
+    from dataclasses import fields
+
+    import scheduling
+    from staffcast.scenario import WeightSpec
+
+    assert {f.name for f in fields(scheduling.RosterWeights)} == set(WeightSpec.model_fields)
+    scenario = parse_scenario(SAMPLE_TEXT.replace("under_coverage_growth = 2", "under_coverage_growth = 3"))
+    assert scenario.weights.under_coverage_growth == 3
+
+
+def test_every_contract_and_shift_rule_can_be_set_in_the_scenario():
+    from dataclasses import fields
+
+    import scheduling
+    from staffcast.scenario import ContractSpec, CostSpec, ShiftSpec
+
+    assert {f.name for f in fields(scheduling.Contract)} - {"name"} == set(ContractSpec.model_fields)
+    assert {f.name for f in fields(scheduling.ShiftRules)} == set(ShiftSpec.model_fields)
+    assert {f.name for f in fields(scheduling.CostRates)} == set(CostSpec.model_fields)
