@@ -190,14 +190,10 @@ def add_preferences(rm: RosterModel) -> None:
     problem, w = rm.problem, rm.problem.weights
     for (a, d), xs in rm.shifts.items():
         agent = problem.agents[a]
-        if agent.preferred_start is not None and xs:
-            pref = agent.preferred_start.hour * 60 + agent.preferred_start.minute
-            hours = [(v, abs(o.start_min - pref) / 60) for o, v in xs if o.start_min != pref]
-            if hours:
-                rm.soft.append(SoftTerm("preference",
-                                        tuple((v, _points(w.preference, h)) for v, h in hours),
-                                        tuple(hours), "h", "start away from preferred start",
-                                        a, None, d))
+        if agent.preferred_start is not None:
+            _add_start_distance(rm, "preference", w.preference, a, d,
+                                agent.preferred_start.hour * 60 + agent.preferred_start.minute,
+                                "start away from preferred start")
         if problem.days[d] in agent.off_requests and xs:
             work = rm.works[a, d]
             rm.soft.append(SoftTerm("preference", ((work, _points(w.preference, 1)),),
@@ -295,16 +291,20 @@ def add_last_week(rm: RosterModel) -> None:
     if not w.stability:
         return
     last = last_week_starts(problem)
-    for (a, d), xs in rm.shifts.items():
+    for a, d in rm.shifts:
         before = last.get((problem.agents[a].agent_id, problem.days[d].weekday()))
-        if before is None:
-            continue
-        hours = [(v, abs(o.start_min - before) / 60) for o, v in xs if o.start_min != before]
-        if hours:
-            rm.soft.append(SoftTerm("stability",
-                                    tuple((v, _points(w.stability, h)) for v, h in hours),
-                                    tuple(hours), "h", "start moved from last week",
-                                    a, None, d))
+        if before is not None:
+            _add_start_distance(rm, "stability", w.stability, a, d, before, "start moved from last week")
+
+
+def _add_start_distance(rm: RosterModel, goal: str, weight: float, a: int, d: int,
+                        target_min: int, what: str) -> None:
+    """``weight`` per hour between agent ``a``'s start on day ``d`` and ``target_min``."""
+    hours = [(v, abs(o.start_min - target_min) / 60) for o, v in rm.shifts[a, d]
+             if o.start_min != target_min]
+    if hours:
+        rm.soft.append(SoftTerm(goal, tuple((v, _points(weight, h)) for v, h in hours),
+                                tuple(hours), "h", what, a, None, d))
 
 
 def add_soft_goals(rm: RosterModel) -> None:

@@ -285,17 +285,23 @@ def _shift_requests(value: object, line: int, path: Path) -> tuple[tuple[dt.date
     return tuple(out)
 
 
+def _read_agent_rows(path: Path, what: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A CSV of rows keyed by ``agent_id``: the columns present, some rows, no empty id."""
+    raw = _read_csv(path, what)
+    _require_columns(raw, columns, path)
+    if raw.empty:
+        raise DataError(f"{path}: {what} file has no rows")
+    empty_id = raw["agent_id"].isna()
+    if empty_id.any():
+        raise DataError(f"{path} {_lines(empty_id)}: agent_id is empty")
+    return raw
+
+
 def read_agents(
     path: Path, channels: Mapping[str, ChannelSpec], contracts: Mapping[str, ContractSpec]
 ) -> pd.DataFrame:
     """Read and validate an agents CSV; one row per agent with parsed, typed fields."""
-    raw = _read_csv(path, "agents")
-    _require_columns(raw, AGENT_COLUMNS, path)
-    if raw.empty:
-        raise DataError(f"{path}: agents file has no rows")
-    empty_id = raw["agent_id"].isna()
-    if empty_id.any():
-        raise DataError(f"{path} {_lines(empty_id)}: agent_id is empty")
+    raw = _read_agent_rows(path, "agents", AGENT_COLUMNS)
     duplicated = raw["agent_id"].str.strip().duplicated()
     if duplicated.any():
         raise DataError(
@@ -344,13 +350,7 @@ def read_previous_roster(
     plan week; one agent's shifts may not overlap. Shifts of agents who are not in the
     agents file are left out and named in :attr:`PreviousRoster.notes`.
     """
-    raw = _read_csv(path, "previous roster")
-    _require_columns(raw, PREVIOUS_ROSTER_COLUMNS, path)
-    if raw.empty:
-        raise DataError(f"{path}: previous roster file has no rows")
-    empty_id = raw["agent_id"].isna()
-    if empty_id.any():
-        raise DataError(f"{path} {_lines(empty_id)}: agent_id is empty")
+    raw = _read_agent_rows(path, "previous roster", PREVIOUS_ROSTER_COLUMNS)
     shifts = pd.DataFrame({"agent_id": raw["agent_id"].str.strip()})
     for column in ("shift_start", "shift_end"):
         shifts[column] = _timestamps(raw[column].fillna("").str.strip(), path, tz, column)
