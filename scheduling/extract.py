@@ -18,7 +18,7 @@ ROSTER_COLUMNS = ["agent_id", "date", "shift_start", "shift_end", "paid_hours", 
 BREAK_COLUMNS = ["agent_id", "date", "kind", "start", "end", "paid"]
 COVERAGE_COLUMNS = ["channel", "ds", "required", "scheduled", "shortfall", "surplus"]
 VIOLATION_COLUMNS = ["goal", "agent_id", "channel", "date", "ds", "amount", "unit", "penalty",
-                     "description"]
+                     "kind", "description"]
 
 
 def _hhmm(minute: int) -> str:
@@ -139,7 +139,7 @@ def _violations(rm: RosterModel, solution: Solution, tz) -> pd.DataFrame:
             else None
         subject = " ".join(str(s) for s in (agent, term.channel, ds if ds is not None else day)
                            if s is not None)
-        rows.append((term.goal, agent, term.channel, day, ds, amount, term.unit, penalty,
+        rows.append((term.goal, agent, term.channel, day, ds, amount, term.unit, penalty, term.what,
                      f"{term.what}: {subject} ({amount:g} {term.unit})"))
     return pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
 

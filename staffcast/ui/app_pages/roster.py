@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from staffcast.errors import StaffcastError
@@ -14,6 +15,10 @@ VIOLATION_COLUMNS = {
     "goal": "ui.col.goal", "agent_id": "ui.col.agent_id", "channel": "kpi.channel", "date": "ui.col.date",
     "ds": "ui.col.interval", "amount": "ui.col.amount", "unit": "ui.col.unit", "penalty": "ui.col.penalty",
     "description": "ui.col.description",
+}
+SUMMARY_COLUMNS = {
+    "goal": "ui.col.goal", "kind": "ro.kind", "unit": "ui.col.unit", "count": "ro.count",
+    "amount": "ui.col.amount", "penalty": "ui.col.penalty",
 }
 COVERAGE_COLUMNS = {
     "channel": "kpi.channel", "ds": "ui.col.interval", "required": "ui.chart.required",
@@ -58,12 +63,50 @@ def _coverage(plan) -> None:
         st.dataframe(views.translated(short, COVERAGE_COLUMNS), hide_index=True)
 
 
+def _text(prefix: str, english: str) -> str:
+    """The translation of a scheduler phrase (``"start moved from last week"`` ->
+    ``vio.start_moved_from_last_week``); the phrase itself when the catalog lacks it."""
+    key = prefix + "".join(ch if ch.isalnum() else "_" for ch in english.strip().lower())
+    try:
+        return tr(key)
+    except KeyError:
+        return english
+
+
+def violation_table(violations: pd.DataFrame) -> pd.DataFrame:
+    """Broken soft goals with goal names and descriptions in the session's language.
+
+    Plans saved before violations carried ``kind`` take it from the English description.
+    """
+    kinds = violations["kind"] if "kind" in violations else violations["description"].str.split(":").str[0]
+    descriptions = []
+    for row, kind in zip(violations.itertuples(), kinds):
+        when = row.ds if row.ds is not None and not pd.isna(row.ds) else row.date
+        subject = " ".join(str(part) for part in (row.agent_id, row.channel, when)
+                           if part is not None and not pd.isna(part))
+        descriptions.append(tr("ro.violation_line", kind=_text("vio.", kind), subject=subject,
+                               amount=f"{row.amount:g}", unit=_text("vunit.", row.unit)))
+    return violations.assign(kind=[_text("vio.", k) for k in kinds], description=descriptions,
+                             goal=[_text("goal.", g) for g in violations["goal"]],
+                             unit=[_text("vunit.", u) for u in violations["unit"]])
+
+
+def violation_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Count, amount and penalty per goal and kind of :func:`violation_table`, largest penalty first."""
+    summary = table.groupby(["goal", "kind", "unit"], as_index=False).agg(
+        count=("penalty", "size"), amount=("amount", "sum"), penalty=("penalty", "sum"))
+    return summary.sort_values("penalty", ascending=False, ignore_index=True)
+
+
 def _violations(plan) -> None:
     violations = plan.frames.get("violations")
     if violations is None or violations.empty:
         st.success(tr("ro.no_violations"))
         return
-    st.dataframe(views.translated(violations, VIOLATION_COLUMNS), hide_index=True)
+    table = violation_table(violations)
+    st.dataframe(views.translated(violation_summary(table), SUMMARY_COLUMNS), hide_index=True)
+    with st.expander(tr("ro.violation_detail", count=len(table))):
+        st.dataframe(views.translated(table.drop(columns="kind"), VIOLATION_COLUMNS), hide_index=True)
 
 
 def _exports(plan, names: dict[str, str]) -> None:
