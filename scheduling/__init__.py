@@ -41,7 +41,7 @@ from scheduling.employee_scheduling import (
     read_curtois_instance,
     solve_employee_scheduling,
 )
-from scheduling.explain import RosterInfeasibleError
+from scheduling.explain import Conflict, RosterInfeasibleError
 from scheduling.problem import RosterAgent, RosterProblem
 from scheduling.shift_design import DesignWeights, DutyLimits, ShiftDesignResult, ShiftType, design_shifts
 from scheduling.solve import ProgressPoint, RosterNotFoundError, RosterResult, build_and_solve
@@ -56,6 +56,7 @@ __all__ = [
     "RosterResult",
     "ProgressPoint",
     "RosterInfeasibleError",
+    "Conflict",
     "RosterNotFoundError",
     "build_and_solve",
     "design_shifts",

@@ -103,13 +103,11 @@ def _locked_options(agent, day, own: list, lock: tuple[int, int]) -> list:
     """The one option matching a locked shift; a lock the rules forbid is an error in words."""
     matching = [o for o in own if (o.start_min, o.end_min) == lock]
     if not matching:
-        from scheduling.explain import RosterInfeasibleError
+        from scheduling.explain import Conflict, RosterInfeasibleError
 
         start, end = (f"{m // 60:02d}:{m % 60:02d}" for m in lock)
-        raise RosterInfeasibleError([
-            f"agent {agent.agent_id}: the shift locked on {day} ({start}-{end}) is not allowed by "
-            "the agent's contract lengths, availability, time off or the shift rules; unlock it or change it"
-        ])
+        raise RosterInfeasibleError([Conflict(agent.agent_id, "lock_not_allowed",
+                                              (("day", str(day)), ("start", start), ("end", end)))])
     return matching
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffcast.errors import DataError, StaffcastError
-from staffcast.i18n import LANGUAGES, format_money, format_number, format_percent, t
+from staffcast.errors import DataError, RosterConflictError, StaffcastError
+from staffcast.i18n import LANGUAGES, conflict_lines, format_money, format_number, format_percent, t
 
 EXIT_USER_ERROR = 2
 
@@ -126,9 +126,14 @@ def _command_plan(args: argparse.Namespace) -> int:
             print(t("cli.stage_done", lang, stage=t(f"stage.{stage}", lang), seconds=f"{seconds:.1f}"), flush=True)
 
     store = PlanStore(args.db)  # open before the long work so a bad URL fails fast
-    plan = build_plan(
-        scenario, text, time_limit_s=args.time_limit, replications=args.replications, progress=progress
-    )
+    try:
+        plan = build_plan(
+            scenario, text, time_limit_s=args.time_limit, replications=args.replications, progress=progress
+        )
+    except RosterConflictError as error:
+        lines = [t("cli.roster_conflict", lang), *(f"- {line}" for line in conflict_lines(error.conflicts, lang))]
+        print("staffcast: error: " + "\n".join(lines), file=sys.stderr)
+        return EXIT_USER_ERROR
     plan_id = store.save(plan.name, plan.scenario_text, plan.fingerprint, plan.summary, plan.frames)
     written = write_frames(plan_frames_for_export(plan.frames), args.out)
     print()

@@ -21,3 +21,12 @@ class DataError(StaffcastError):
 
 class StorageError(StaffcastError):
     """A plan that cannot be found, saved or exported."""
+
+
+class RosterConflictError(StaffcastError):
+    """The roster's hard rules conflict; ``conflicts`` are :class:`scheduling.Conflict`
+    records, rendered in the planner's language by :func:`staffcast.i18n.conflict_lines`."""
+
+    def __init__(self, message: str, conflicts: tuple = ()):
+        super().__init__(message)
+        self.conflicts = tuple(conflicts)

@@ -60,3 +60,12 @@ def format_money(value: float, currency: str = "CNY", lang: str = DEFAULT_LANGUA
 
 def format_percent(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     return f"{100 * value:.{decimals}f}%"
+
+
+def conflict_lines(conflicts, lang: str) -> list[str]:
+    """One sentence per :class:`scheduling.Conflict` (a conflicting hard rule) in ``lang``:
+    the catalog's ``rule.<rule>`` template, weekday names from ``weekday.<n>``."""
+    weekdays = tuple(t(f"weekday.{d}", lang) for d in range(7))
+    # t() without values returns the template unformatted
+    return [c.describe(t(f"rule.{c.rule}", lang), weekdays, t("rule.agent", lang)) for c in conflicts]
+

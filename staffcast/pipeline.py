@@ -21,7 +21,7 @@ import forecasting
 import scheduling
 import simulation
 import staffing
-from staffcast.errors import StaffcastError
+from staffcast.errors import RosterConflictError, StaffcastError
 from staffcast.cost import cost_by_agent_day, cost_by_channel, interval_cost
 from staffcast.loading import History, agent_skills_frame, read_agents, read_history, read_previous_roster
 from staffcast.scenario import Scenario, input_fingerprint
@@ -469,6 +469,8 @@ def build_plan(
             result = work()
         except StaffcastError:
             raise
+        except scheduling.RosterInfeasibleError as error:
+            raise RosterConflictError(f"{stage}: {error}", error.conflicts) from error
         except ValueError as error:  # stages report bad input as ValueError naming the field
             raise StaffcastError(f"{stage}: {error}") from error
         timings[stage] = time.perf_counter() - started

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from staffcast.i18n import conflict_lines
 from staffcast.ui import charts, views
 from staffcast.ui.jobs import JobSnapshot, PlanJob
-from staffcast.ui.state import tr
+from staffcast.ui.state import lang, tr
 
 POLL_S = 1.0
 
@@ -58,6 +59,10 @@ def _ended(snap: JobSnapshot) -> None:
                                                           seconds=f"{snap.elapsed_s:.0f}"))
     elif snap.state == "cancelled":
         st.session_state["_job_message"] = ("warning", tr("job.cancelled", label=snap.label))
+    elif snap.conflicts:
+        lines = "\n".join(f"- {line}" for line in conflict_lines(snap.conflicts, lang()))
+        st.session_state["_job_message"] = ("error", tr("job.failed", label=snap.label,
+                                                        error=f"{tr('cli.roster_conflict')}\n{lines}"))
     else:
         st.session_state["_job_message"] = ("error", tr("job.failed", label=snap.label, error=snap.error))
     st.rerun()

@@ -44,6 +44,7 @@ class JobSnapshot:
     error: str | None = None
     result: Any = None
     cancel_requested: bool = False
+    conflicts: tuple = ()  # conflicting hard rules of a failed roster (scheduling.Conflict)
 
     @property
     def fraction(self) -> float:
@@ -70,6 +71,7 @@ class PlanJob:
     _solver: list = field(default_factory=list, repr=False)
     _state: str = "running"
     _error: str | None = None
+    _conflicts: tuple = ()
     _result: Any = None
     _started: float = field(default_factory=time.perf_counter, repr=False)
     _finished: float | None = None
@@ -87,6 +89,7 @@ class PlanJob:
         except JobCancelled:
             self._finish("cancelled", None, None)
         except Exception as error:  # noqa: BLE001 - any failure becomes a message on the page
+            self._conflicts = tuple(getattr(error, "conflicts", ()))  # shown in the page's language
             self._finish("failed", f"{type(error).__name__}: {error}", None)
         else:
             self._finish("done", None, result)
@@ -130,7 +133,7 @@ class PlanJob:
             return JobSnapshot(
                 label=self.label, state=self._state, stages=tuple(self._stages), solver=tuple(self._solver),
                 elapsed_s=end - self._started, skipped=self.skipped, error=self._error, result=self._result,
-                cancel_requested=self._cancel.is_set(),
+                cancel_requested=self._cancel.is_set(), conflicts=self._conflicts,
             )
 
 

@@ -32,3 +32,17 @@ def test_unknown_language():
 def test_money():
     assert format_money(1234.5, "CNY") == "¥1,234.50"
     assert format_money(3, "JPY") == "3.00 JPY"
+
+
+def test_every_conflict_rule_has_a_sentence_with_the_same_placeholders():
+    import string
+
+    from scheduling.explain import RULE_TEXTS
+    from staffcast.i18n import catalog
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    for lang in ("en", "zh"):
+        for rule, english in RULE_TEXTS.items():
+            assert fields(catalog(lang)[f"rule.{rule}"]) == fields(english), (lang, rule)

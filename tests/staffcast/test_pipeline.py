@@ -142,11 +142,17 @@ def test_cli_roster_infeasibility_is_explained(tmp_path, capsys):
     agents = path.parent / "agents.csv"
     week = ";".join(f"2026-03-0{d}" for d in range(2, 7))
     agents.write_text(agents.read_text(encoding="utf-8").replace("2026-03-04", week), encoding="utf-8")
-    code = main(["--db", f"sqlite:///{tmp_path / 'p.db'}", "plan", str(path), "--out", str(tmp_path / "o"), "--quiet"])
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    code = main(["--db", db, "--lang", "en", "plan", str(path), "--out", str(tmp_path / "o"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "roster:" in err and "agent S03" in err and "24-40 paid hours" in err
+    assert "No roster satisfies the hard rules" in err and "agent S03" in err and "24-40 paid hours" in err
+    assert "works only on Mon, Tue, Wed, Thu, Fri, Sat, Sun" in err
     assert not (tmp_path / "o").exists()  # nothing half-written
+    assert main(["--db", db, "--lang", "zh", "plan", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "没有满足全部硬性规则的排班" in err and "坐席 S03：合同 full_time 要求每周 24-40 个带薪小时" in err
+    assert "周一, 周二" in err and "最多只能排到 16 小时" in err
 
 
 def test_cli_missing_scenario(tmp_path, capsys):

@@ -67,6 +67,24 @@ def test_a_failure_becomes_a_message():
     assert "ValueError" in snap.error and "agents.csv line 3" in snap.error
 
 
+def test_conflicting_rules_are_kept_for_the_pages_language():
+    from scheduling import Conflict
+    from staffcast.errors import RosterConflictError
+    from staffcast.i18n import conflict_lines
+
+    conflict = Conflict("S03", "max_days", (("days", 5), ("contract", "full_time")))
+
+    def work(job: PlanJob) -> int:
+        raise RosterConflictError("roster: No roster satisfies the hard rules", (conflict,))
+
+    job = PlanJob("conflict").start(work)
+    assert job.join(10)
+    snap = job.snapshot()
+    assert snap.state == "failed" and snap.conflicts == (conflict,)
+    assert conflict_lines(snap.conflicts, "zh") == ["坐席 S03：每周至多上班 5 天（合同 full_time）"]
+    assert conflict_lines(snap.conflicts, "en") == ["agent S03: at most 5 working days a week (contract full_time)"]
+
+
 def test_cancel_inside_a_cp_sat_callback_ends_the_search():
     """The solver progress callback raising ends CP-SAT's search promptly (no time limit wait)."""
     import time
