@@ -117,12 +117,30 @@ def _check_rest_and_runs(prob, agent, shifts) -> None:
         assert starts[0] - agent.previous_shift_end >= rest
     for end, nxt in zip(ends, starts[1:]):
         assert nxt - end >= rest
-    limit = prob.contracts[agent.contract].max_consecutive_days or prob.rules.max_consecutive_days
+    contract = prob.contracts[agent.contract]
+    limit = contract.max_consecutive_days or prob.rules.max_consecutive_days
     worked = set(shifts["date"])
     run = agent.previous_consecutive_days
     for day in prob.days:
         run = run + 1 if day in worked else 0
         assert run <= limit
+    # runs of days off between two working days (the day before the plan counts when worked)
+    flags = [agent.previous_consecutive_days > 0] + [day in worked for day in prob.days]
+    off_run = None
+    for flag in flags:
+        if flag and off_run:
+            assert off_run >= contract.min_consecutive_days_off, f"{agent.agent_id}: {off_run} day(s) off"
+        off_run = 0 if flag else (None if off_run is None else off_run + 1)
+    late_after = _minute(pd.Timestamp(f"2000-01-01 {prob.rules.late_end_after}"))
+    if contract.max_late_shifts_week is not None:
+        for first in range(0, len(prob.days), 7):
+            week = set(prob.days[first:first + 7])
+            late = [e for d, e in zip(shifts["date"], shifts["shift_end"])
+                    if d in week and _minute(e) > late_after]
+            assert len(late) <= contract.max_late_shifts_week, f"{agent.agent_id}: {len(late)} late"
+    if contract.start_times:
+        allowed = {t.hour * 60 + t.minute for t in contract.start_times}
+        assert {_minute(s) for s in shifts["shift_start"]} <= allowed
 
 
 def _check_assignments(prob, res) -> None:

@@ -102,3 +102,25 @@ def test_fixed_commitment_inside_shift_and_not_counted():
     pieces = res.breaks[res.breaks.agent_id == "T"]
     assert (pieces.kind == "commitment").sum() == 1
     assert "commitment" in res.roster[res.roster.agent_id == "T"].breaks.iloc[0]
+
+
+def test_contract_limits_hold_against_demand():
+    # every evening wants two agents and mornings one: without the contract rules each agent
+    # would work late every day, start at any hour and take single days off
+    from dataclasses import replace
+
+    from scheduling import Contract
+
+    from .roster_helpers import RULES
+
+    rules = replace(RULES, late_end_after="18:00")
+    contracts = {"ft": Contract("ft", (9,), 16, 40, 5, 30.0, max_late_shifts_week=2,
+                                min_consecutive_days_off=2, start_times=("08:00", "11:00"))}
+    agents = [RosterAgent(f"L{k}", "ft", {"phone": 1}) for k in range(3)]
+    plan = days(7)
+    prob = problem(agents, plan, {"phone": [(8, 20, 1), (14, 20, 1)]}, contracts=contracts, rules=rules)
+    res = build_and_solve(prob, time_limit_s=5, workers=2, seed=0)
+    check_hard_rules(prob, res)
+    late = res.roster[res.roster.shift_end.dt.hour * 60 + res.roster.shift_end.dt.minute > 18 * 60]
+    assert late.groupby("agent_id").size().max() == 2  # the limit binds
+    assert set(res.roster.shift_start.dt.strftime("%H:%M")) <= {"08:00", "11:00"}
