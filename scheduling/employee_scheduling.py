@@ -11,30 +11,32 @@ Solving, with one time budget (build the strengthened CP-SAT model once,
 
 * a start roster first (``_start_roster``, ``_HINT_FRAC`` / ``initial_frac`` of the
   budget): an employee-by-employee construction priced at the margin
-  (``greedy_roster``), then passes that re-optimise one employee at a time against all
-  the others (``improve_rows``, a best-response descent: Instance8 6397 -> 3672 in
-  1.7 s, Instance12 -> 7540 in 8.6 s). It is handed to CP-SAT as a hint of *every*
+  (``greedy_roster`` with rows from the Lagrangian dynamic program of
+  ``_bench_es_rows``, CP-SAT only for the rows it misses), best responses with the
+  same rows (``improve_rows_fast``), then passes that re-optimise one employee at a
+  time exactly against all the others (``improve_rows``, a best-response descent:
+  Instance8 6397 -> 3672 in 1.7 s, Instance12 -> 7540 in 8.6 s, from CP-SAT rows). It is handed to CP-SAT as a hint of *every*
   variable (``hint_roster``: cover slacks and weekend flags from a solve with the
   roster fixed); a hint of the assignment literals alone was repaired for seconds and
   reported late (Instance10: first solution 12068 at 5.2 s from a 6597 hint);
-* up to ``FULL_SOLVE_VARS`` assignment literals (instances 1-12 and 14): one full-model
+* up to ``FULL_SOLVE_VARS`` assignment literals (instances 1-9): one full-model
   solve for the rest of the budget with ``linearization_level=2``, so CP-SAT's own LNS
-  workers keep their state; hinted with the start roster only above ``HINT_MIN_VARS``
-  literals (instances 10-12, 14). Measured (60 s, 2 workers, shared machine, single
-  runs): Instance12 6912 without the hint, 5125-5419 with it; Instance10 5173 / 5060;
-  but Instance7 (1248 literals) 1082 without, 1172 with: on small models CP-SAT passes
-  the start roster within seconds and the hint only narrows its neighbourhoods (the
-  threshold is fitted to these few noisy runs). Instance7 earlier: our LNS pipeline
-  1587, the plain full solve 1279, at linearization level 2 1098. Our LNS instead
-  (``"lns"``: Instance12 5222 against 5125) or LNS-only CP-SAT workers
-  (``use_lns_only``; Instance14 1419 against 1834, Instance12 5801 against 5419,
-  Instance8 1917 against 1837) did not win consistently, spread ~ one or two
-  under-cover units (100 each) between seeds;
-* larger models: the start roster, then rounds of our large-neighbourhood search (fix
-  most of the roster, re-optimise a few employees over the horizon or every employee
-  over a window of days) each followed by a full-model solve hinted with the incumbent
-  (``_bench_es_search``). Instance13: 5169 (the full solve 4989, one run each);
-* above ``LARGE_MODEL_VARS``: the construction alone.
+  workers keep their state (strategy ``"full"``: hinted with the start roster above
+  ``HINT_MIN_VARS`` literals). Instance7 (1248 literals) 1082 without the hint, 1172
+  with it: on small models CP-SAT passes the start roster within seconds and the hint
+  only narrows its neighbourhoods. Instance7 earlier: our LNS pipeline 1587, the plain
+  full solve 1279, at linearization level 2 1098;
+* larger models (instances 10-22): the start roster, then rounds of our
+  large-neighbourhood search (fix most of the roster, re-optimise a few employees over
+  the horizon or every employee over a window of days) each followed by a full-model
+  solve hinted with the incumbent (``_bench_es_search``). With the start roster from
+  the dynamic-programming rows it beat the hinted full solve (60 s, 2 workers, shared
+  machine, seeds 0 / 1): Instance10 4960 / 4772 against 5145 / 4963, Instance11
+  3564 / 3585 against 3517 (benchmark run) / 3687, Instance12 4925 against 5306,
+  Instance13 3789 against 5026, Instance14 1530 / 1711 against 1834 / 1740; Instance8
+  (2158 literals) 1931 against 1840, so the full solve keeps the small models;
+* above ``LARGE_MODEL_VARS`` (Instances 23, 24): the construction and best-response
+  passes with the dynamic-programming rows alone, restarted while time remains.
 
 Why the gaps remain on 6-14: the compact model's LP bound is weak (Instance6 205,
 Instance10 10 against best known 1950 and 4631), because fractional work literals
@@ -61,6 +63,7 @@ from scheduling._bench_es_instance import (
     OFF, ShiftSchedulingInstance, StaffRules, hard_violations, objective_components,
     parse_curtois_instance, read_curtois_instance)
 from scheduling._bench_es_model import ModelVars, build_model
+from scheduling._bench_es_rows import improve_rows_fast
 from scheduling._bench_es_search import (
     Progress, SearchState, full_solve, greedy_roster, hint_roster, improve_rows, lns, polish)
 
@@ -69,10 +72,11 @@ LARGE_MODEL_VARS = 150_000  # above this many assignment literals: constructive 
 # (Instance23: 127 s for 60 s); past this multiple of the budget it gives up with an error
 # (Instance24 took over 6 minutes), so a caller always hears back.
 OVERRUN_FACTOR = 3.0
-FULL_SOLVE_VARS = 20_000  # up to this many: one full-model solve ("auto" strategy)
+FULL_SOLVE_VARS = 3_000  # up to this many: one full-model solve ("auto" strategy)
 HINT_MIN_VARS = 3_000  # "full": hint with a start roster only above this many literals
 STRATEGIES = ("auto", "full", "lns", "hybrid")
 _HYBRID_FULL_FRAC = 0.5  # "hybrid": share of the budget for the full solve
+_FAST_IMPROVE_FRAC = 0.75  # start roster: share of its time before the CP-SAT best responses
 _HINT_FRAC = 0.2  # "full": share of the budget for the start roster it is hinted with
 _ROUND_FRAC = 0.4  # one LNS + polish round, as a share of the budget
 _POLISH_FRAC = 0.5  # share of a round for the hinted full-model solve
@@ -211,19 +215,38 @@ def _start_roster(instance: ShiftSchedulingInstance, start: float, deadline: flo
     """Greedy construction then row-by-row improvement, within ``frac`` of the budget."""
     first_s = max(1.0, min(frac * (deadline - start), deadline - time.monotonic()))
     now = time.monotonic()
-    # Half for the construction (its per-employee limits are shares of what is left).
+    # Rows from the dynamic program first (Instance22: 81867 after 13 s, against 102052
+    # after 93 s for the CP-SAT rows; Instance13: 6530 after 2.6 s against 8848 after
+    # 10.7 s), then exact CP-SAT best responses for the last quarter.
     roster = greedy_roster(instance, now + first_s / 2, workers, seed,
-                           give_up_at=start + OVERRUN_FACTOR * (deadline - start))
+                           give_up_at=start + OVERRUN_FACTOR * (deadline - start),
+                           fast_rows=True)
+    roster = improve_rows_fast(instance, roster, now + _FAST_IMPROVE_FRAC * first_s, seed)
     return improve_rows(instance, roster, now + first_s, workers, seed)
 
 
 def _greedy_only(instance: ShiftSchedulingInstance, start: float, deadline: float,
                  workers: int, seed: int) -> EmployeeScheduleResult:
-    """Very large instances: the employee-by-employee construction alone (no full model,
-    whose Python build alone exceeds a minute); may overrun the budget to stay feasible,
-    up to ``OVERRUN_FACTOR`` times it."""
-    roster = greedy_roster(instance, deadline, workers, seed,
-                           give_up_at=start + OVERRUN_FACTOR * (deadline - start))
+    """Very large instances: the employee-by-employee construction with rows from the
+    dynamic program (CP-SAT for the rows it misses), then best-response passes with it,
+    restarted from new employee orders while a whole round fits the budget (no full
+    model, whose Python build alone exceeds a minute). Measured (60 s, 2 workers):
+    Instance23 52728 in 47 s, Instance24 95759 in 40 s, where the CP-SAT rows took 127 s
+    and found no roster within 194 s. May overrun the budget to stay feasible, up to
+    ``OVERRUN_FACTOR`` times it."""
+    best, best_obj, round_s, attempt = None, None, 0.0, 0
+    # Restarts from new employee orders while a whole round still fits the budget.
+    while best is None or time.monotonic() + round_s < deadline:
+        began = time.monotonic()
+        roster = greedy_roster(instance, deadline, workers, seed + attempt,
+                               give_up_at=start + OVERRUN_FACTOR * (deadline - start),
+                               fast_rows=True)
+        roster = improve_rows_fast(instance, roster, deadline, seed + attempt)
+        obj = objective_components(instance, roster)["total"]
+        if best_obj is None or obj < best_obj:
+            best, best_obj = roster, obj
+        round_s, attempt = max(round_s, time.monotonic() - began), attempt + 1
+    roster = best
     comp = objective_components(instance, roster)
     return EmployeeScheduleResult(
         instance=instance.name, roster=roster, components=comp, best_bound=0.0,

@@ -174,7 +174,7 @@ def test_large_instance_path_is_constructive_and_feasible(tiny, monkeypatch):
     import scheduling.employee_scheduling as es
 
     monkeypatch.setattr(es, "LARGE_MODEL_VARS", 0)
-    res = es.solve_employee_scheduling(tiny, time_limit_s=2, workers=1, seed=0)
+    res = es.solve_employee_scheduling(tiny, time_limit_s=1, workers=1, seed=0)
     assert res.lns_steps == 0 and res.status == "FEASIBLE"
     assert hard_violations(tiny, res.roster) == []
     assert res.objective == objective_components(tiny, res.roster)["total"]
