@@ -58,9 +58,10 @@ class Conflict:
     values: tuple[tuple[str, object], ...] = ()
 
     def describe(self, template: str | None = None, weekday_names: tuple[str, ...] = WEEKDAYS,
-                 agent_label: str = "agent {agent_id}: ") -> str:
-        """The sentence (``template``, else the English one), after the agent label."""
-        values = {key: ", ".join(weekday_names[d] for d in value) if key == "weekdays" else value
+                 agent_label: str = "agent {agent_id}: ", separator: str = ", ") -> str:
+        """The sentence (``template``, else the English one), after the agent label; weekday
+        names joined by ``separator``."""
+        values = {key: separator.join(weekday_names[d] for d in value) if key == "weekdays" else value
                   for key, value in self.values}
         text = (template or RULE_TEXTS[self.rule]).format(**values)
         return (agent_label.format(agent_id=self.agent_id) if self.agent_id else "") + text

@@ -67,5 +67,6 @@ def conflict_lines(conflicts, lang: str) -> list[str]:
     the catalog's ``rule.<rule>`` template, weekday names from ``weekday.<n>``."""
     weekdays = tuple(t(f"weekday.{d}", lang) for d in range(7))
     # t() without values returns the template unformatted
-    return [c.describe(t(f"rule.{c.rule}", lang), weekdays, t("rule.agent", lang)) for c in conflicts]
+    return [c.describe(t(f"rule.{c.rule}", lang), weekdays, t("rule.agent", lang), t("weekday.separator", lang))
+            for c in conflicts]
 

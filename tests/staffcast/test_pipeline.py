@@ -152,7 +152,7 @@ def test_cli_roster_infeasibility_is_explained(tmp_path, capsys):
     assert main(["--db", db, "--lang", "zh", "plan", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "没有满足全部硬性规则的排班" in err and "坐席 S03：合同 full_time 要求每周 24-40 个带薪小时" in err
-    assert "周一, 周二" in err and "最多只能排到 16 小时" in err
+    assert "周一、周二" in err and "最多只能排到 16 小时" in err
 
 
 def test_cli_missing_scenario(tmp_path, capsys):
