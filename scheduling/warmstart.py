@@ -256,9 +256,9 @@ def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> di
 def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0) -> Iterator[tuple]:
     """Yield ``({agent: {day: option}}, {(agent, day): [offset per lunch/break]})``.
 
-    Construction (fullest contracts, then most skills first) is yielded first; then up to ``passes`` rounds of
-    ruin-and-recreate per agent (take the agent's shifts out, place it again) within
-    ``budget_s`` seconds, and the final placement is yielded again. Agents the greedy
+    Construction (fullest contracts, then most skills first) is yielded first; then up to
+    ``passes`` rounds of ruin-and-recreate per agent (take the agent's shifts out, place it
+    again) within ``budget_s`` seconds, and the final placement is yielded again. Agents the greedy
     cannot place within their rules are absent.
 
     Multi-skilled agents placed first take the hours where several channels are short and

@@ -69,4 +69,3 @@ def conflict_lines(conflicts, lang: str) -> list[str]:
     # t() without values returns the template unformatted
     return [c.describe(t(f"rule.{c.rule}", lang), weekdays, t("rule.agent", lang), t("weekday.separator", lang))
             for c in conflicts]
-

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from staffcast.errors import DataError
-from staffcast.scenario import ChannelSpec, ContractSpec, parse_clock
+from staffcast.scenario import ChannelSpec, ContractSpec, format_clock, parse_clock
 
 HISTORY_COLUMNS = ("channel", "ds", "volume", "aht_s")
 AGENT_COLUMNS = ("agent_id", "name", "contract", "skills")
@@ -216,7 +216,7 @@ def _parse_agent(row: Mapping, line: int, path: Path, channels, contracts) -> di
     for day, start, end in commitments:
         if WEEKDAYS[day.weekday()] not in days or start < earliest or end > latest:
             raise DataError(f"{path} line {line}: commitments has a session on {day} "
-                            f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d} outside "
+                            f"{format_clock(start)}-{format_clock(end)} outside "
                             "the agent's available_days or earliest_start-latest_end")
     return {
         "agent_id": str(row["agent_id"]).strip(),

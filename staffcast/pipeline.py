@@ -24,7 +24,7 @@ import staffing
 from staffcast.errors import RosterConflictError, StaffcastError
 from staffcast.cost import cost_by_agent_day, cost_by_channel, interval_cost
 from staffcast.loading import History, agent_skills_frame, read_agents, read_history, read_previous_roster
-from staffcast.scenario import Scenario, input_fingerprint
+from staffcast.scenario import Scenario, format_clock, input_fingerprint
 
 Progress = Callable[[str, float], None]
 EXPORTED_FRAMES = ("forecast", "requirements", "roster", "coverage", "kpis", "cost")
@@ -226,13 +226,13 @@ def roster_problem(
             contract=row.contract,
             skills=row.skills,
             available_weekdays=row.available_weekdays,
-            earliest_start=_clock(row.earliest_start_min),
-            latest_end=_clock(row.latest_end_min),
+            earliest_start=format_clock(row.earliest_start_min),
+            latest_end=format_clock(row.latest_end_min),
             time_off=tuple(d for d in row.time_off if d in plan_days),
-            preferred_start=None if pd.isna(row.preferred_start_min) else _clock(int(row.preferred_start_min)),
+            preferred_start=None if pd.isna(row.preferred_start_min) else format_clock(int(row.preferred_start_min)),
             off_requests=tuple(d for d in row.off_requests if d in plan_days),
             shift_requests=tuple(
-                (d, None if start is None else _clock(start)) for d, start in row.shift_requests if d in plan_days
+                (d, None if start is None else format_clock(start)) for d, start in row.shift_requests if d in plan_days
             ),
             commitments=tuple(
                 (_at(d, start), _at(d, end)) for d, start, end in row.commitments if d in plan_days
@@ -267,10 +267,6 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
 
 def _datetime_or_none(value) -> dt.datetime | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def run_roster(

@@ -37,6 +37,11 @@ def parse_clock(text: str, field: str) -> int:
     return value
 
 
+def format_clock(minutes: int) -> str:
+    """``HH:MM`` of minutes after midnight (1440 -> ``24:00``); the inverse of :func:`parse_clock`."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

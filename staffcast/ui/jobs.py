@@ -89,14 +89,15 @@ class PlanJob:
         except JobCancelled:
             self._finish("cancelled", None, None)
         except Exception as error:  # noqa: BLE001 - any failure becomes a message on the page
-            self._conflicts = tuple(getattr(error, "conflicts", ()))  # shown in the page's language
-            self._finish("failed", f"{type(error).__name__}: {error}", None)
+            # conflicts are kept as records: the page words them in its own language
+            self._finish("failed", f"{type(error).__name__}: {error}", None, getattr(error, "conflicts", ()))
         else:
             self._finish("done", None, result)
 
-    def _finish(self, state: str, error: str | None, result: Any) -> None:
+    def _finish(self, state: str, error: str | None, result: Any, conflicts: tuple = ()) -> None:
         with self._lock:
             self._state, self._error, self._result = state, error, result
+            self._conflicts = tuple(conflicts)
             self._finished = time.perf_counter()
 
     # ---- called from the worker thread

@@ -9,6 +9,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from staffcast.scenario import format_clock
 from staffcast.ui import state, validation, views
 from staffcast.ui.state import tr
 
@@ -65,10 +66,6 @@ def _source() -> None:
         _upload()
 
 
-def _clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
 def _previews(history, agents) -> None:
     if history is not None:
         st.markdown(f"**{tr('da.history_preview', rows=views.number(len(history)))}**")
@@ -83,9 +80,9 @@ def _previews(history, agents) -> None:
         shown = agents.assign(
             skills=[";".join(f"{c}:{p}" for c, p in s) for s in agents["skills"]],
             off_requests=[";".join(str(d) for d in days) for days in agents["off_requests"]],
-            shift_requests=[";".join(f"{d}@{_clock(m)}" if m is not None else str(d) for d, m in r)
+            shift_requests=[";".join(f"{d}@{format_clock(m)}" if m is not None else str(d) for d, m in r)
                             for r in agents["shift_requests"]],
-            commitments=[";".join(f"{d}@{_clock(s)}-{_clock(e)}" for d, s, e in c) for c in agents["commitments"]],
+            commitments=[";".join(f"{d}@{format_clock(s)}-{format_clock(e)}" for d, s, e in c) for c in agents["commitments"]],
         )
         columns = ["agent_id", "name", "contract", "skills", "off_requests", "shift_requests", "commitments"]
         st.dataframe(shown[columns], hide_index=True, height=240)
