@@ -17,13 +17,15 @@ import argparse
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from staffcast.errors import DataError, RosterConflictError, StaffcastError
-from staffcast.i18n import LANGUAGES, conflict_lines, format_money, format_number, format_percent, t
+from staffcast.i18n import (DEFAULT_LANGUAGE, LANGUAGES, Text, conflict_lines, error_text, format_money,
+                            format_number, format_percent, t)
 
 EXIT_USER_ERROR = 2
 
@@ -117,7 +119,8 @@ def _command_plan(args: argparse.Namespace) -> int:
     scenario, text = load_scenario(args.scenario)
     if args.previous_roster is not None:
         if not args.previous_roster.is_file():
-            raise DataError(f"{args.previous_roster}: previous roster file does not exist")
+            raise DataError.of("err.data.file_missing", path=args.previous_roster,
+                               what=Text("err.what.previous_roster"))
         scenario = scenario.model_copy(update={"previous_roster": args.previous_roster.resolve()})
     lang = args.lang or scenario.language
 
@@ -211,6 +214,19 @@ def _command_app(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def _error_language(args: argparse.Namespace) -> str:
+    """Language of an error message: ``--lang``, else the scenario file's ``language`` (read
+    on its own, so a scenario that fails validation elsewhere still picks it), else the default."""
+    if args.lang:
+        return args.lang
+    scenario = getattr(args, "scenario", None)
+    try:
+        language = tomllib.loads(Path(scenario).read_text(encoding="utf-8")).get("language")
+    except (TypeError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):  # no, missing or broken scenario
+        return DEFAULT_LANGUAGE
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.db = getattr(args, "db", None)
@@ -225,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except StaffcastError as error:
-        print(f"staffcast: error: {error}", file=sys.stderr)
+        print(f"staffcast: error: {error_text(error, _error_language(args))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("staffcast: interrupted; nothing was saved", file=sys.stderr)

@@ -4,11 +4,18 @@ Texts live in ``locales/<lang>.toml`` as ``key = "text with {placeholders}"``. `
 lang, **values)`` formats one; a key missing in a language falls back to English, and a
 key missing everywhere raises ``KeyError`` (a test checks both catalogs have every key).
 Numbers and money are formatted per locale by :func:`format_number` and :func:`format_money`.
+
+Errors (:mod:`staffcast.errors`) carry a key of the ``[err]`` section and values;
+:func:`error_text` renders one in a language. Values may be fragments that are themselves
+translated: :class:`Text` (a nested catalog text), :class:`Listing` and :class:`LineNumbers`
+(``lines 3, 7, 9`` / ``第 3、7、9 行``), or a nested error.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -69,3 +76,97 @@ def conflict_lines(conflicts, lang: str) -> list[str]:
     # t() without values returns the template unformatted
     return [c.describe(t(f"rule.{c.rule}", lang), weekdays, t("rule.agent", lang), t("weekday.separator", lang))
             for c in conflicts]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Text:
+    """A catalog text and its values, rendered in a language only when shown."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return keyed_text(self.key, self.values, lang)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Fragments joined by a fixed, language-neutral ``separator`` (e.g. a new line)."""
+
+    items: tuple
+    separator: str
+
+    def render(self, lang: str) -> str:
+        return self.separator.join(render(item, lang) for item in self.items)
+
+
+@dataclass(frozen=True)
+class LineNumbers:
+    """CSV line numbers (header = line 1) of offending rows: the first few, and how many more."""
+
+    rows: tuple[int, ...]
+    more: int = 0
+
+    @classmethod
+    def of(cls, rows: Sequence[int], shown: int = 5) -> LineNumbers:
+        return cls(tuple(int(r) for r in rows[:shown]), max(len(rows) - shown, 0))
+
+    def _listed(self, lang: str) -> str:
+        return t("err.separator", lang).join(str(r) for r in self.rows)
+
+    def numbers(self, lang: str) -> str:
+        """Just the numbers (a report's row column): ``3, 7 and 2 more`` / ``3、7 等（另有 2 行）``."""
+        listed = self._listed(lang)
+        return t("err.rows_more", lang, rows=listed, more=self.more) if self.more else listed
+
+    def render(self, lang: str) -> str:
+        """``line 3``, ``lines 3, 7``, ``lines 3, 7 and 2 more`` / ``第 3、7 行``."""
+        listed = self._listed(lang)
+        if self.more:
+            return t("err.lines.more", lang, rows=listed, more=self.more)
+        return t("err.lines.many" if len(self.rows) > 1 else "err.lines.one", lang, rows=listed)
+
+
+def render(value: object, lang: str) -> object:
+    """A value ready for a catalog template: fragments and errors as text in ``lang``."""
+    if isinstance(value, (Text, Listing, LineNumbers)):
+        return value.render(lang)
+    if isinstance(value, BaseException):
+        return error_text(value, lang)
+    return value
+
+
+def keyed_text(key: str, values: Mapping[str, object], lang: str) -> str:
+    """Catalog text ``key`` in ``lang`` with ``values`` rendered; when the values name a
+    ``path`` (and ``lines``), the text is the problem and the place goes in front of it."""
+    text = _problem(key, values, lang)
+    if "path" not in values:
+        return text
+    path = render(values["path"], lang)
+    if "lines" in values:
+        return t("err.at_lines", lang, path=path, lines=render(values["lines"], lang), problem=text)
+    return t("err.at_file", lang, path=path, problem=text)
+
+
+def _problem(key: str, values: Mapping[str, object], lang: str) -> str:
+    return t(key, lang, **{name: render(value, lang) for name, value in values.items()})
+
+
+def error_text(error: BaseException, lang: str) -> str:
+    """An error's message in ``lang``; errors raised without a key are shown as they are."""
+    key = getattr(error, "key", None)
+    if key is None:
+        return str(error)
+    return keyed_text(key, error.values, lang)
+
+
+def error_problem(error: BaseException, lang: str) -> str:
+    """An error's message without the file and line in front (a report shows them in their
+    own columns); an error raised without a key is returned whole."""
+    key = getattr(error, "key", None)
+    if key is None:
+        return str(error)
+    return _problem(key, error.values, lang)

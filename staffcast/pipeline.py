@@ -466,9 +466,9 @@ def build_plan(
         except StaffcastError:
             raise
         except scheduling.RosterInfeasibleError as error:
-            raise RosterConflictError(f"{stage}: {error}", error.conflicts) from error
+            raise RosterConflictError.of("err.stage", error.conflicts, stage=stage, error=error) from error
         except ValueError as error:  # stages report bad input as ValueError naming the field
-            raise StaffcastError(f"{stage}: {error}") from error
+            raise StaffcastError.of("err.stage", stage=stage, error=error) from error
         timings[stage] = time.perf_counter() - started
         if progress is not None:
             progress(stage, timings[stage])

@@ -2,7 +2,9 @@
 
 The schema is a tree of frozen pydantic models. ``load_scenario(path)`` parses and
 validates the file and turns every problem into one :class:`ScenarioError` whose message
-names the file, the field (``channels.phone.service_level``) and the bad value. Paths to
+names the file, the field (``channels.phone.service_level``) and the bad value. Validators
+raise :class:`InvalidValue` with a catalog key (``err.scenario.*``), so the message can be
+shown in the planner's language (:func:`staffcast.i18n.error_text`). Paths to
 the history, agents and (optional) previous-roster files are resolved relative to the
 scenario file.
 """
@@ -18,7 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from staffcast.errors import ScenarioError
+from staffcast.errors import InvalidValue, ScenarioError
+from staffcast.i18n import Listing, Text
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFraction = Annotated[float, Field(gt=0.0, le=1.0)]
@@ -31,9 +34,9 @@ def parse_clock(text: str, field: str) -> int:
         hours, minutes = text.strip().split(":")
         value = int(hours) * 60 + int(minutes)
     except (ValueError, AttributeError):
-        raise ValueError(f"{field} must be a clock time HH:MM, got {text!r}") from None
+        raise InvalidValue.of("err.value.clock_format", field=field, value=text) from None
     if not 0 <= value <= 24 * 60 or not 0 <= int(minutes) < 60:
-        raise ValueError(f"{field} must be between 00:00 and 24:00, got {text!r}")
+        raise InvalidValue.of("err.value.clock_range", field=field, value=text)
     return value
 
 
@@ -83,9 +86,7 @@ class ShrinkageSpec(_Model):
     @model_validator(mode="after")
     def _total_below_one(self) -> ShrinkageSpec:
         if self.shrinkage_frac >= 0.9:
-            raise ValueError(
-                f"absence_frac + meetings_frac must be < 0.9, got {self.shrinkage_frac:.2f}"
-            )
+            raise InvalidValue.of("err.scenario.shrinkage_total", value=f"{self.shrinkage_frac:.2f}")
         return self
 
 
@@ -112,27 +113,22 @@ class ChannelSpec(_Model):
     def _valid_hours(cls, value: str) -> str:
         start, sep, end = value.partition("-")
         if not sep:
-            raise ValueError(f"open must look like '08:00-22:00', got {value!r}")
+            raise InvalidValue.of("err.scenario.open_format", value=value)
         if parse_clock(start, "open") >= parse_clock(end, "open"):
-            raise ValueError(f"open must end after it starts, got {value!r}")
+            raise InvalidValue.of("err.scenario.open_order", value=value)
         return value
 
     @model_validator(mode="after")
     def _factor_per_level(self) -> ChannelSpec:
         if len(self.concurrency_aht_factor) not in (1, self.concurrency):
-            raise ValueError(
-                "concurrency_aht_factor must have one value per concurrency level "
-                f"({self.concurrency}), got {list(self.concurrency_aht_factor)}"
-            )
+            raise InvalidValue.of("err.scenario.concurrency_factors", concurrency=self.concurrency,
+                                  value=list(self.concurrency_aht_factor))
         return self
 
     @model_validator(mode="after")
     def _derived_needs_share(self) -> ChannelSpec:
         if self.derive_from is not None and (self.derive_share is None or self.aht_s is None):
-            raise ValueError(
-                f"a channel derived from {self.derive_from!r} needs derive_share (share of its volume) "
-                "and aht_s (handle time in seconds)"
-            )
+            raise InvalidValue.of("err.scenario.derived_needs_share", source=self.derive_from)
         return self
 
     @property
@@ -161,11 +157,9 @@ class ShiftSpec(_Model):
         if parse_clock(self.earliest_start, "earliest_start") >= parse_clock(
             self.latest_end, "latest_end"
         ):
-            raise ValueError(
-                f"latest_end ({self.latest_end}) must be after earliest_start ({self.earliest_start})"
-            )
+            raise InvalidValue.of("err.scenario.shift_window", earliest=self.earliest_start, latest=self.latest_end)
         if self.lunch_window_h[0] > self.lunch_window_h[1]:
-            raise ValueError(f"lunch_window_h must be [earliest, latest], got {list(self.lunch_window_h)}")
+            raise InvalidValue.of("err.scenario.lunch_window", value=list(self.lunch_window_h))
         parse_clock(self.late_end_after, "late_end_after")
         return self
 
@@ -187,15 +181,13 @@ class ContractSpec(_Model):
     def _clock_times(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for text in value:
             if parse_clock(text, "start_times") >= 24 * 60:
-                raise ValueError(f"start_times must be clock times before 24:00, got {text!r}")
+                raise InvalidValue.of("err.scenario.start_time_late", value=text)
         return value
 
     @model_validator(mode="after")
     def _hours(self) -> ContractSpec:
         if self.min_hours_week > self.max_hours_week:
-            raise ValueError(
-                f"min_hours_week ({self.min_hours_week}) must be <= max_hours_week ({self.max_hours_week})"
-            )
+            raise InvalidValue.of("err.scenario.contract_hours", low=self.min_hours_week, high=self.max_hours_week)
         return self
 
 
@@ -262,7 +254,7 @@ class Scenario(_Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone must be an IANA time zone such as 'Asia/Shanghai', got {value!r}") from None
+            raise InvalidValue.of("err.scenario.timezone", value=value) from None
         return value
 
     @model_validator(mode="after")
@@ -270,12 +262,10 @@ class Scenario(_Model):
         for name, spec in self.channels.items():
             source = self.channels.get(spec.derive_from) if spec.derive_from else None
             if spec.derive_from is not None and (source is None or source.derive_from is not None):
-                raise ValueError(
-                    f"channels.{name}.derive_from must name a channel with history, one of "
-                    f"{sorted(self.history_channels)}, got {spec.derive_from!r}"
-                )
+                raise InvalidValue.of("err.scenario.derive_from_source", channel=name,
+                                      expected=sorted(self.history_channels), value=spec.derive_from)
         if not self.history_channels:
-            raise ValueError("at least one channel must be forecast from history (no derive_from)")
+            raise InvalidValue.of("err.scenario.no_history_channel")
         return self
 
     @property
@@ -287,9 +277,8 @@ class Scenario(_Model):
     def _overrides_name_channels(self) -> Scenario:
         for i, override in enumerate(self.overrides):
             if override.channel is not None and override.channel not in self.channels:
-                raise ValueError(
-                    f"overrides[{i}].channel must be one of {sorted(self.channels)}, got {override.channel!r}"
-                )
+                raise InvalidValue.of("err.scenario.override_channel", index=i, expected=sorted(self.channels),
+                                      value=override.channel)
         return self
 
     @property
@@ -312,16 +301,19 @@ def _field_path(location: tuple) -> str:
     return "".join(parts)
 
 
-def _describe(error: dict) -> str:
-    field = _field_path(tuple(error["loc"])) or "(top level)"
+def _describe(error: dict) -> Text:
+    """One pydantic error as ``field: problem``; pydantic's own wording stays English."""
+    field = _field_path(tuple(error["loc"])) or Text("err.scenario.top_level")
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "missing":
-        return f"{field}: required field is missing"
-    if error["type"] == "extra_forbidden":
-        return f"{field}: unknown field (check the spelling)"
-    if error["type"] == "value_error":  # our own validators already quote the value
-        return f"{field}: {message}"
-    return f"{field}: {message}, got {error.get('input')!r}"
+        problem = Text("err.scenario.missing_field")
+    elif error["type"] == "extra_forbidden":
+        problem = Text("err.scenario.unknown_field")
+    elif error["type"] == "value_error":  # our own validators already quote the value
+        problem = error.get("ctx", {}).get("error", message)  # the InvalidValue, translated when shown
+    else:
+        problem = Text("err.scenario.pydantic", {"message": message, "value": error.get("input")})
+    return Text("err.scenario.field_problem", {"field": field, "problem": problem})
 
 
 def parse_scenario(text: str, source: str = "scenario", base_dir: Path | None = None) -> Scenario:
@@ -329,12 +321,12 @@ def parse_scenario(text: str, source: str = "scenario", base_dir: Path | None = 
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
+        raise ScenarioError.of("err.scenario.not_toml", path=source, reason=str(exc)) from None
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        lines = [_describe(err) for err in exc.errors()]
-        raise ScenarioError(f"{source}: invalid scenario:\n  " + "\n  ".join(lines)) from None
+        problems = Listing(tuple(_describe(err) for err in exc.errors()), "\n  ")
+        raise ScenarioError.of("err.scenario.invalid", path=source, problems=problems) from None
     if base_dir is not None:
         update = {"history": (base_dir / scenario.history).resolve(), "agents": (base_dir / scenario.agents).resolve()}
         if scenario.previous_roster is not None:
@@ -347,13 +339,13 @@ def load_scenario(path: str | Path) -> tuple[Scenario, str]:
     """Read a scenario file; returns the validated scenario and its text (stored with plans)."""
     path = Path(path)
     if not path.is_file():
-        raise ScenarioError(f"{path}: scenario file does not exist")
+        raise ScenarioError.of("err.scenario.file_missing", path=path)
     text = path.read_text(encoding="utf-8")
     scenario = parse_scenario(text, source=str(path), base_dir=path.resolve().parent)
     for field in ("history", "agents", "previous_roster"):
         target = getattr(scenario, field)
         if target is not None and not target.is_file():
-            raise ScenarioError(f"{path}: {field} file {str(target)!r} does not exist")
+            raise ScenarioError.of("err.scenario.input_missing", path=path, field=field, target=str(target))
     return scenario, text
 
 

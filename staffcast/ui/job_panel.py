@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from staffcast.i18n import conflict_lines
+from staffcast.errors import StaffcastError
+from staffcast.i18n import conflict_lines, error_text
 from staffcast.ui import charts, views
 from staffcast.ui.jobs import JobSnapshot, PlanJob
 from staffcast.ui.state import lang, tr
@@ -64,7 +65,10 @@ def _ended(snap: JobSnapshot) -> None:
         st.session_state["_job_message"] = ("error", tr("job.failed", label=snap.label,
                                                         error=f"{tr('cli.roster_conflict')}\n{lines}"))
     else:
-        st.session_state["_job_message"] = ("error", tr("job.failed", label=snap.label, error=snap.error))
+        # the user's own mistakes in their language; anything else as raised (type and message)
+        failure = snap.failure
+        error = error_text(failure, lang()) if isinstance(failure, StaffcastError) else snap.error
+        st.session_state["_job_message"] = ("error", tr("job.failed", label=snap.label, error=error))
     st.rerun()
 
 

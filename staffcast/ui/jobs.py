@@ -45,6 +45,7 @@ class JobSnapshot:
     result: Any = None
     cancel_requested: bool = False
     conflicts: tuple = ()  # conflicting hard rules of a failed roster (scheduling.Conflict)
+    failure: BaseException | None = None  # the error itself, for a message in the page's language
 
     @property
     def fraction(self) -> float:
@@ -72,6 +73,7 @@ class PlanJob:
     _state: str = "running"
     _error: str | None = None
     _conflicts: tuple = ()
+    _failure: BaseException | None = None
     _result: Any = None
     _started: float = field(default_factory=time.perf_counter, repr=False)
     _finished: float | None = None
@@ -90,14 +92,15 @@ class PlanJob:
             self._finish("cancelled", None, None)
         except Exception as error:  # noqa: BLE001 - any failure becomes a message on the page
             # conflicts are kept as records: the page words them in its own language
-            self._finish("failed", f"{type(error).__name__}: {error}", None, getattr(error, "conflicts", ()))
+            self._finish("failed", f"{type(error).__name__}: {error}", None, getattr(error, "conflicts", ()), error)
         else:
             self._finish("done", None, result)
 
-    def _finish(self, state: str, error: str | None, result: Any, conflicts: tuple = ()) -> None:
+    def _finish(self, state: str, error: str | None, result: Any, conflicts: tuple = (),
+                failure: BaseException | None = None) -> None:
         with self._lock:
             self._state, self._error, self._result = state, error, result
-            self._conflicts = tuple(conflicts)
+            self._conflicts, self._failure = tuple(conflicts), failure
             self._finished = time.perf_counter()
 
     # ---- called from the worker thread
@@ -135,6 +138,7 @@ class PlanJob:
                 label=self.label, state=self._state, stages=tuple(self._stages), solver=tuple(self._solver),
                 elapsed_s=end - self._started, skipped=self.skipped, error=self._error, result=self._result,
                 cancel_requested=self._cancel.is_set(), conflicts=self._conflicts,
+                failure=self._failure,
             )
 
 

@@ -18,7 +18,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from staffcast.errors import StaffcastError  # noqa: E402
-from staffcast.i18n import LANGUAGES  # noqa: E402
+from staffcast.i18n import LANGUAGES, error_text  # noqa: E402
 from staffcast.ui import job_panel, state  # noqa: E402
 from staffcast.ui.state import tr  # noqa: E402
 from staffcast.ui.views import scenario_language  # noqa: E402
@@ -73,7 +73,7 @@ def main() -> None:
         plans = state.list_plans()
     except StaffcastError as error:
         plans = pd.DataFrame(columns=["id", "name"])
-        st.error(tr("app.store_error", error=str(error)))
+        st.error(tr("app.store_error", error=error_text(error, state.lang())))
     _pick_language(plans)
     _pick_plan(plans)
     st.sidebar.caption(tr("app.store", url=state.store_url()))
@@ -81,6 +81,8 @@ def main() -> None:
     job_panel.show()
     try:
         page.run()
+    except StaffcastError as error:  # bad input: the planner's own words, no exception type
+        st.error(tr("app.page_error", error=error_text(error, state.lang())))
     except Exception as error:  # noqa: BLE001 - the page shows a message, never a traceback
         st.error(tr("app.page_error", error=f"{type(error).__name__}: {error}"))
 

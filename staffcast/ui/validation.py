@@ -2,8 +2,10 @@
 
 The loaders of :mod:`staffcast.scenario` and :mod:`staffcast.loading` raise one error per
 file naming file, line and field; this module runs them all (a bad agents file does not
-hide a bad history file), splits every message into ``file, row, field, problem`` and
-adds the notes and the gaps in the history as warnings.
+hide a bad history file), turns every error into ``file, row, field, problem`` rows (from
+the error's catalog values, the problem in the requested language; an error without a
+key has its English message split) and adds the notes and the gaps in the history as
+warnings (in English).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffcast.errors import StaffcastError
+from staffcast.i18n import error_problem, render
 from staffcast.loading import read_agents, read_history, read_previous_roster
 from staffcast.scenario import load_scenario
 
@@ -30,7 +33,8 @@ def _row(severity: str, file: str, row: str, field: str, problem: str) -> dict:
 
 
 def split_message(message: str, severity: str = "error") -> list[dict]:
-    """One report row per problem in an error message of the scenario or data loaders."""
+    """One report row per problem in an English error message of the scenario or data
+    loaders (for errors raised without a catalog key; see :func:`error_rows`)."""
     first, *rest = message.split("\n")
     if rest and "invalid scenario" in first:  # scenario errors: one indented line per field
         file = first.split(":")[0]
@@ -48,10 +52,25 @@ def split_message(message: str, severity: str = "error") -> list[dict]:
     return [_row(severity, Path(match["file"]).name, match["rows"] or "", field["field"] if field else "", problem)]
 
 
-def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+def error_rows(error: StaffcastError, lang: str = "en", severity: str = "error") -> list[dict]:
+    """One report row per problem of a loader error, the problem in ``lang``."""
+    if error.key is None:
+        return split_message(str(error), severity)
+    values = error.values
+    if error.key == "err.scenario.invalid":  # one row per field; the file as the scenario was named
+        return [_row(severity, str(values["path"]), "", render(item.values["field"], lang),
+                     render(item.values["problem"], lang)) for item in values["problems"].items]
+    file = Path(values["path"]).name if "path" in values else ""
+    row = values["lines"].numbers(lang) if "lines" in values else ""
+    return [_row(severity, file, row, str(values.get("field", "")), error_problem(error, lang))]
+
+
+def validate_inputs(scenario_path: Path, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame | None,
+                                                                   pd.DataFrame | None]:
     """Check a scenario and its files; returns the report and the history and agents read.
 
-    History or agents is None when it could not be read (its problem is in the report).
+    Problems are in ``lang``. History or agents is None when it could not be read (its
+    problem is in the report).
     """
     import forecasting  # the stage packages load in seconds: only when the Data page validates
 
@@ -59,7 +78,7 @@ def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | N
     try:
         scenario, _ = load_scenario(scenario_path)
     except StaffcastError as error:
-        return pd.DataFrame(split_message(str(error)), columns=REPORT_COLUMNS), None, None
+        return pd.DataFrame(error_rows(error, lang), columns=REPORT_COLUMNS), None, None
     history = agents = None
     try:
         loaded = read_history(scenario.history, scenario.tz, scenario.history_channels)
@@ -69,11 +88,11 @@ def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | N
             rows.append(_row("warning", Path(scenario.history).name, "", "ds",
                              f"{gap.channel}: {gap.missing_intervals} missing interval(s) from {gap.gap_start} to {gap.gap_end}"))
     except StaffcastError as error:
-        rows += split_message(str(error))
+        rows += error_rows(error, lang)
     try:
         agents = read_agents(scenario.agents, scenario.channels, scenario.contracts)
     except StaffcastError as error:
-        rows += split_message(str(error))
+        rows += error_rows(error, lang)
     if scenario.previous_roster is not None and agents is not None:
         try:
             previous = read_previous_roster(scenario.previous_roster, scenario.tz, scenario.week_start,
@@ -81,7 +100,7 @@ def validate_inputs(scenario_path: Path) -> tuple[pd.DataFrame, pd.DataFrame | N
             rows += [_row("warning", Path(scenario.previous_roster).name, "", "agent_id", note)
                      for note in previous.notes]
         except StaffcastError as error:
-            rows += split_message(str(error))
+            rows += error_rows(error, lang)
     return pd.DataFrame(rows, columns=REPORT_COLUMNS), history, agents
 
 

@@ -156,8 +156,11 @@ def test_cli_roster_infeasibility_is_explained(tmp_path, capsys):
 
 
 def test_cli_missing_scenario(tmp_path, capsys):
+    # no scenario to take the language from: --lang, else the default (Chinese)
     assert main(["plan", str(tmp_path / "none.toml"), "--out", str(tmp_path)]) == 2
-    assert "scenario file does not exist" in capsys.readouterr().err
+    assert "none.toml：场景文件不存在" in capsys.readouterr().err
+    assert main(["--lang", "en", "plan", str(tmp_path / "none.toml"), "--out", str(tmp_path)]) == 2
+    assert "none.toml: scenario file does not exist" in capsys.readouterr().err
 
 
 def test_lock_and_resolve_with_the_cached_forecast(small):

@@ -67,6 +67,22 @@ def test_a_failure_becomes_a_message():
     assert "ValueError" in snap.error and "agents.csv line 3" in snap.error
 
 
+def test_a_data_error_is_kept_for_the_pages_language():
+    from staffcast.errors import DataError
+    from staffcast.i18n import Text, error_text
+
+    def work(job: PlanJob) -> int:
+        raise DataError.of("err.data.no_rows", path="history.csv", what=Text("err.what.history"))
+
+    job = PlanJob("broken").start(work)
+    assert job.join(10)
+    snap = job.snapshot()
+    assert isinstance(snap.failure, DataError)
+    assert error_text(snap.failure, "en") in snap.error
+    assert error_text(snap.failure, "zh") != error_text(snap.failure, "en")
+    assert "history.csv" in error_text(snap.failure, "zh")
+
+
 def test_conflicting_rules_are_kept_for_the_pages_language():
     from scheduling import Conflict
     from staffcast.errors import RosterConflictError

@@ -73,3 +73,32 @@ def test_with_inputs_replaces_or_adds_the_previous_roster():
     replaced = with_inputs(added, "h.csv", "a.csv", "new.csv")
     assert replaced.count("previous_roster =") == 2 and 'previous_roster = "new.csv"' in replaced  # one is the comment
     assert with_inputs(text, "h.csv", "a.csv") == text
+
+
+def test_report_problems_are_in_the_requested_language(center):
+    agents = center.parent / "agents.csv"
+    lines = agents.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("full_time", "contractor")
+    agents.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = validate_inputs(center, "zh")[0].query("severity == 'error'")
+    assert errors[["file", "row", "field"]].values.tolist() == [["agents.csv", "3", "contract"]]
+    assert errors["problem"].iloc[0] == "contract 必须是 ['full_time', 'part_time'] 之一，实际为 'contractor'"
+
+
+def test_scenario_report_rows_come_from_the_error_not_its_english_text(center):
+    text = center.read_text(encoding="utf-8").replace("service_level = 0.8", "service_level = 1.8").replace(
+        'timezone = "Asia/Shanghai"', 'timezone = "Asia/Atlantis"')
+    center.write_text(text, encoding="utf-8")
+    report = validate_inputs(center, "zh")[0]
+    assert set(report["field"]) == {"timezone", "channels.phone.service_level"}
+    assert (report["file"] == str(center)).all()
+    problems = dict(zip(report["field"], report["problem"]))
+    assert problems["timezone"] == "timezone 必须是 IANA 时区名，例如 'Asia/Shanghai'，实际为 'Asia/Atlantis'"
+    assert problems["channels.phone.service_level"].endswith("，实际为 1.8")
+
+
+def test_a_missing_input_file_is_a_row_with_its_field(center):
+    (center.parent / "agents.csv").unlink()
+    report = validate_inputs(center, "zh")[0]
+    assert report[["file", "row", "field"]].values.tolist() == [[center.name, "", "agents"]]
+    assert report["problem"].iloc[0].startswith("字段 agents 指定的文件 ") and report["problem"].iloc[0].endswith("不存在")

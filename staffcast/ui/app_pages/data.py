@@ -17,8 +17,8 @@ REPORT_COLUMNS = {"severity": "da.severity", "file": "da.file", "row": "da.row",
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _validated(path: str, mtimes: tuple[float, ...]):
-    return validation.validate_inputs(Path(path))
+def _validated(path: str, mtimes: tuple[float, ...], lang: str):
+    return validation.validate_inputs(Path(path), lang)
 
 
 def _mtimes(path) -> tuple[float, ...]:
@@ -100,7 +100,7 @@ def render() -> None:
     path = state.scenario_path()
     st.subheader(tr("da.report_title"))
     with st.spinner(tr("da.validating")):
-        report, history, agents = _validated(str(path), _mtimes(path))
+        report, history, agents = _validated(str(path), _mtimes(path), state.lang())
     errors = report[report["severity"] == "error"]
     if errors.empty:
         st.success(tr("da.valid", warnings=int((report["severity"] == "warning").sum())))

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from staffcast.errors import StaffcastError
+from staffcast.i18n import error_text
 from staffcast.scenario import parse_scenario
 from staffcast.ui import charts, job_panel, state, views
 from staffcast.ui.jobs import start_plan_job
@@ -72,7 +73,7 @@ def _calendar(plan, scenario) -> None:
         folder = views.plan_inputs_dir(plan)
         new_scenario = parse_scenario(text, source=tr("fc.edited_scenario"), base_dir=folder)
     except (ValueError, StaffcastError) as error:
-        st.error(str(error))
+        st.error(error_text(error, state.lang()))
         return
     job_panel.start(start_plan_job(state.store(), new_scenario, text, label=new_scenario.name,
                                    extra_summary={"inputs_dir": str(folder)}))
