@@ -7,51 +7,54 @@ benchmark instances", University of Nottingham, 2014), :func:`objective_componen
 :func:`solve_employee_scheduling` (the solver).
 
 Solving, with one time budget (build the strengthened CP-SAT model once,
-``_bench_es_model``, then by model size):
+``_bench_es_model``), strategy ``"auto"`` = ``"colgen"``:
 
-* a start roster first (``_start_roster``, ``_HINT_FRAC`` / ``initial_frac`` of the
-  budget): an employee-by-employee construction priced at the margin
-  (``greedy_roster`` with rows from the Lagrangian dynamic program of
-  ``_bench_es_rows``, CP-SAT only for the rows it misses), best responses with the
-  same rows (``improve_rows_fast``), then passes that re-optimise one employee at a
-  time exactly against all the others (``improve_rows``, a best-response descent:
-  Instance8 6397 -> 3672 in 1.7 s, Instance12 -> 7540 in 8.6 s, from CP-SAT rows). It is handed to CP-SAT as a hint of *every*
-  variable (``hint_roster``: cover slacks and weekend flags from a solve with the
-  roster fixed); a hint of the assignment literals alone was repaired for seconds and
-  reported late (Instance10: first solution 12068 at 5.2 s from a 6597 hint);
-* up to ``FULL_SOLVE_VARS`` assignment literals (instances 1-9): one full-model
-  solve for the rest of the budget with ``linearization_level=2``, so CP-SAT's own LNS
-  workers keep their state (strategy ``"full"``: hinted with the start roster above
-  ``HINT_MIN_VARS`` literals). Instance7 (1248 literals) 1082 without the hint, 1172
-  with it: on small models CP-SAT passes the start roster within seconds and the hint
-  only narrows its neighbourhoods. Instance7 earlier: our LNS pipeline 1587, the plain
-  full solve 1279, at linearization level 2 1098;
-* larger models (instances 10-22): the start roster, then rounds of our
-  large-neighbourhood search (fix most of the roster, re-optimise a few employees over
-  the horizon or every employee over a window of days) each followed by a full-model
-  solve hinted with the incumbent (``_bench_es_search``). With the start roster from
-  the dynamic-programming rows it beat the hinted full solve (60 s, 2 workers, shared
-  machine, seeds 0 / 1): Instance10 4960 / 4772 against 5145 / 4963, Instance11
-  3564 / 3585 against 3517 (benchmark run) / 3687, Instance12 4925 against 5306,
-  Instance13 3789 against 5026, Instance14 1530 / 1711 against 1834 / 1740; Instance8
-  (2158 literals) 1931 against 1840, so the full solve keeps the small models;
-* above ``LARGE_MODEL_VARS`` (Instances 23, 24): the construction and best-response
-  passes with the dynamic-programming rows alone, restarted while time remains.
+* a start roster (``_start_roster``, ``_COLGEN_START_FRAC`` of the budget): an
+  employee-by-employee construction priced at the margin (``greedy_roster`` with rows
+  from the Lagrangian dynamic program of ``_bench_es_rows``, CP-SAT only for the rows it
+  misses), best responses with the same rows (``improve_rows_fast``), then exact
+  best-response passes with CP-SAT rows (``improve_rows``);
+* the pattern LP by column generation (``_bench_es_colgen``, up to ``_COLGEN_FRAC`` of
+  the budget): exact CP-SAT pricing per employee, dual smoothing. Its Lagrangian bound
+  is the result's ``best_bound`` and is given to CP-SAT as the objective's lower bound
+  (``_bound_objective``), so a roster at the bound ends the search as optimal;
+* the compact model restricted to the LP's support (``lp_guided_roster``,
+  ``_GUIDED_FRAC``), a RINS-like step that keeps the integer model's cell-by-cell
+  freedom;
+* the rest of the budget: up to ``FULL_SOLVE_VARS`` assignment literals the full model
+  hinted with the incumbent (CP-SAT's own LNS workers, ``linearization_level=2``),
+  above it rounds of our large-neighbourhood search (fix most of the roster,
+  re-optimise a few employees over the horizon or every employee over a window of
+  days) each followed by a hinted full solve (``_bench_es_search``);
+* above ``LARGE_MODEL_VARS`` literals (Instances 23, 24): the construction and
+  best-response passes with the dynamic-programming rows alone, restarted while time
+  remains.
 
-Why the gaps remain on 6-14: the compact model's LP bound is weak (Instance6 205,
-Instance10 10 against best known 1950 and 4631), because fractional work literals
-spread every employee evenly over the days while integer stretch patterns cannot; the
-column-generation bound (patterns per employee) is tight. CP-SAT's search therefore
-works almost blind and improves by single uncovered slots, still descending at 60 s on
-instances 10-14. The other formulation levers checked: there are no identical employees
-in instances 5-14 (every contract has individual requests or days off), so symmetry
-breaking has nothing to break; the MIP solvers bundled with OR-Tools on the same
-model were far worse (Instance8: HiGHS 9985 after 25 s, root bound 1261; SCIP no
-roster in 60 s).
+Why column generation: the compact model's LP bound is weak (Instance6 205, Instance10
+10 against best known 1950 and 4631), because fractional work literals spread every
+employee evenly over the days while integer stretch patterns cannot, so CP-SAT searched
+almost blind and improved by single uncovered slots. The pattern LP is nearly tight
+(Instance10: 4630.4 against the optimum 4631, converged in 8 s). Measured (60 s, 2
+workers, seed 0) before / after: Instance5 1236 -> 1148, Instance8 1617 -> 1404,
+Instance14 1436 -> 1303; from the restricted solve alone (10 s, after 1.4-10.5 s of
+column generation): Instance6 1952, Instance7 1061, Instance9 439, Instance10 4631,
+Instance11 3443 (the last three the best known values).
+
+The earlier strategies stay selectable: ``"full"`` (one full-model solve, hinted with a
+start roster above ``HINT_MIN_VARS`` literals), ``"lns"`` (the start roster, then our
+LNS alternated with hinted full solves; it beat the hinted full solve on instances
+10-14 before column generation: Instance10 4960 / 4772 against 5145 / 4963) and
+``"hybrid"``. Other levers checked: there are no identical employees in instances 5-14
+(every contract has individual requests or days off), so symmetry breaking has nothing
+to break; the MIP solvers bundled with OR-Tools on the compact model were far worse
+(Instance8: HiGHS 9985 after 25 s, root bound 1261; SCIP no roster in 60 s); the
+restricted master IP over the generated columns (CP-SAT, 20 s) stayed far above the
+restricted compact model (Instance8 2410 against 1497).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -62,6 +65,7 @@ from ortools.sat.python import cp_model
 from scheduling._bench_es_instance import (
     OFF, ShiftSchedulingInstance, StaffRules, hard_violations, objective_components,
     parse_curtois_instance, read_curtois_instance)
+from scheduling._bench_es_colgen import column_generation, lp_guided_roster
 from scheduling._bench_es_model import ModelVars, build_model
 from scheduling._bench_es_rows import improve_rows_fast
 from scheduling._bench_es_search import (
@@ -74,12 +78,15 @@ LARGE_MODEL_VARS = 150_000  # above this many assignment literals: constructive 
 OVERRUN_FACTOR = 3.0
 FULL_SOLVE_VARS = 3_000  # up to this many: one full-model solve ("auto" strategy)
 HINT_MIN_VARS = 3_000  # "full": hint with a start roster only above this many literals
-STRATEGIES = ("auto", "full", "lns", "hybrid")
+STRATEGIES = ("auto", "colgen", "full", "lns", "hybrid")
 _HYBRID_FULL_FRAC = 0.5  # "hybrid": share of the budget for the full solve
 _FAST_IMPROVE_FRAC = 0.75  # start roster: share of its time before the CP-SAT best responses
 _HINT_FRAC = 0.2  # "full": share of the budget for the start roster it is hinted with
 _ROUND_FRAC = 0.4  # one LNS + polish round, as a share of the budget
 _POLISH_FRAC = 0.5  # share of a round for the hinted full-model solve
+_COLGEN_START_FRAC = 0.05  # "colgen": share of the budget for the start roster
+_COLGEN_FRAC = 0.5  # "colgen": share of the budget (from the start) for column generation
+_GUIDED_FRAC = 0.2  # "colgen": share of the budget for the LP-guided restricted solve
 
 __all__ = [
     "OFF", "ShiftSchedulingInstance", "StaffRules", "EmployeeScheduleResult",
@@ -143,13 +150,14 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
         Called after each improvement.
     initial_frac : float
         Share of the budget for the start roster of the ``"lns"`` strategy, in (0, 1].
-    strategy : {"auto", "full", "lns", "hybrid"}
-        ``"full"``: one full-model solve (CP-SAT's portfolio and its own LNS workers),
-        above ``HINT_MIN_VARS`` literals hinted with the start roster; ``"lns"``: the
-        start roster, then our LNS alternated with
-        hinted full-model solves; ``"hybrid"``: the full solve for half the budget, then
-        our LNS from its roster; ``"auto"``: ``"full"`` up to ``FULL_SOLVE_VARS``
-        assignment literals, else ``"lns"``.
+    strategy : {"auto", "colgen", "full", "lns", "hybrid"}
+        ``"colgen"`` (and ``"auto"``): the start roster, column generation (the bound),
+        the LP-guided restricted solve, then hinted full solves or our LNS (see the
+        module docstring); ``"full"``: one full-model solve (CP-SAT's portfolio and its
+        own LNS workers), above ``HINT_MIN_VARS`` literals hinted with the start roster;
+        ``"lns"``: the start roster, then our LNS alternated with hinted full-model
+        solves; ``"hybrid"``: the full solve for half the budget, then our LNS from its
+        roster.
 
     Raises
     ------
@@ -167,7 +175,9 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
     if int(instance.allowed().sum()) > LARGE_MODEL_VARS:
         return _greedy_only(instance, start, deadline, workers, seed)
     model, mv = build_model(instance)
-    if strategy == "full" or (strategy == "auto" and len(mv.x) <= FULL_SOLVE_VARS):
+    if strategy in ("auto", "colgen"):
+        state = _colgen_search(model, instance, mv, start, deadline, workers, seed, progress)
+    elif strategy == "full":
         if len(mv.x) > HINT_MIN_VARS:
             roster = _start_roster(instance, start, deadline, workers, seed, _HINT_FRAC)
             hint_roster(model, instance, mv, roster, seed)
@@ -190,6 +200,62 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
         improvements=state.improvements, trace=tuple(state.trace))
 
 
+def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, mv: ModelVars,
+                   start: float, deadline: float, workers: int, seed: int,
+                   progress: Progress | None) -> SearchState:
+    """Start roster; the pattern LP by column generation, whose Lagrangian bound is the
+    result's bound; the compact model restricted to the LP's support; then, while the
+    bound is not met, the hinted full solve (up to ``FULL_SOLVE_VARS`` literals) or
+    rounds of our LNS and hinted full solves."""
+    budget_s = deadline - start
+    roster = _start_roster(instance, start, deadline, workers, seed, _COLGEN_START_FRAC)
+    state = SearchState(roster=roster, objective=objective_components(instance, roster)["total"],
+                        best_bound=0.0, status="FEASIBLE")
+    _report(state, start, progress)
+    cg = column_generation(instance, roster, start + _COLGEN_FRAC * budget_s, workers)
+    if math.isfinite(cg.lower_bound):
+        state.best_bound = max(0.0, float(math.ceil(cg.lower_bound - 1e-6)))
+        _bound_objective(model, int(state.best_bound))
+    left_s = deadline - time.monotonic()
+    if state.objective > state.best_bound and left_s > 0.2:
+        guided = lp_guided_roster(model, instance, mv, cg.support,
+                                  min(_GUIDED_FRAC * budget_s, left_s), workers, seed)
+        if guided is not None:
+            _offer(state, instance, guided, start, progress)
+    left_s = deadline - time.monotonic()
+    if state.objective <= state.best_bound or left_s < 0.5:
+        return state
+    if len(mv.x) <= FULL_SOLVE_VARS:
+        return polish(model, instance, mv, state, left_s, workers, seed)
+    return _lns_rounds(model, instance, mv, state, start, deadline, workers, seed, progress)
+
+
+def _bound_objective(model: cp_model.CpModel, bound: int) -> None:
+    """Tell CP-SAT the objective is at least ``bound`` (valid for every roster), so a
+    roster at the bound is proved optimal at once and the solve ends."""
+    objective = model.proto.objective
+    # The domain applies to the linear part, without the model's constant offset.
+    lower = bound - int(round(objective.offset))
+    objective.domain.clear()
+    objective.domain.extend([lower, 2**62])
+
+
+def _report(state: SearchState, start: float, progress: Progress | None) -> None:
+    state.trace.append((time.monotonic() - start, state.objective))
+    if progress is not None:
+        progress(time.monotonic() - start, state.objective, state.best_bound)
+
+
+def _offer(state: SearchState, instance: ShiftSchedulingInstance, roster: np.ndarray,
+           start: float, progress: Progress | None) -> None:
+    """Keep ``roster`` when it beats the incumbent."""
+    objective = objective_components(instance, roster)["total"]
+    if objective < state.objective:
+        state.roster, state.objective = roster, objective
+        state.improvements += 1
+        _report(state, start, progress)
+
+
 def _lns_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, mv: ModelVars,
                 start: float, deadline: float, workers: int, seed: int,
                 progress: Progress | None, initial_frac: float) -> SearchState:
@@ -197,8 +263,14 @@ def _lns_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, mv: 
     roster = _start_roster(instance, start, deadline, workers, seed, initial_frac)
     obj = objective_components(instance, roster)["total"]
     state = SearchState(roster=roster, objective=obj, best_bound=0.0, status="FEASIBLE")
-    if progress is not None:
-        progress(time.monotonic() - start, state.objective, state.best_bound)
+    _report(state, start, progress)
+    return _lns_rounds(model, instance, mv, state, start, deadline, workers, seed, progress)
+
+
+def _lns_rounds(model: cp_model.CpModel, instance: ShiftSchedulingInstance, mv: ModelVars,
+                state: SearchState, start: float, deadline: float, workers: int, seed: int,
+                progress: Progress | None) -> SearchState:
+    """Rounds of our LNS, each followed by a full-model solve hinted with the incumbent."""
     round_s = max(5.0, _ROUND_FRAC * (deadline - start))
     while time.monotonic() < deadline - 0.1 and state.objective > state.best_bound:
         lns_end = min(deadline, time.monotonic() + (1 - _POLISH_FRAC) * round_s)
