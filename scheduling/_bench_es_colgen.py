@@ -109,11 +109,12 @@ class _Master:
         self._vars.append(var)
         return True
 
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
-        """LP value, cover duals π (D, S) and convexity duals σ (E,)."""
-        status = self.solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL:  # every employee has a column: never infeasible
-            raise RuntimeError(f"{self.inst.name}: master LP ended with status {status}")
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """LP value, cover duals π (D, S) and convexity duals σ (E,); None when GLOP
+        gives up (it reported ABNORMAL once on Instance17 after thousands of columns;
+        the LP itself is always feasible, every employee having a column)."""
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
         pi = np.array([[c.dual_value() for c in row] for row in self.cover])
         sigma = np.array([c.dual_value() for c in self.convexity])
         return self.solver.Objective().Value(), pi, sigma
@@ -191,7 +192,8 @@ class _RowCollector(cp_model.CpSolverSolutionCallback):
 def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline: float,
                       workers: int = 2) -> ColumnGeneration:
     """Pattern LP of ``inst`` from the start ``rows`` (a feasible roster) until it
-    converges or ``deadline`` (``time.monotonic()``)."""
+    converges or ``deadline`` (``time.monotonic()``). Should the LP solver fail, the
+    result is that of the last LP it solved."""
     master = _Master(inst)
     for e in range(inst.n_employees):
         master.add(e, rows[e])
@@ -199,6 +201,7 @@ def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline:
     req = inst.cover_required.astype(float)
     base = (inst.off_request_weight - inst.on_request_weight).astype(float)  # (E, D, S)
     best_bound, center, misprice, rounds, converged = -math.inf, None, False, 0, False
+    lp, support = math.inf, np.zeros((inst.n_employees, inst.n_days, inst.n_shifts))
 
     def price(e: int, duals: np.ndarray) -> tuple[list[np.ndarray], float]:
         if pricers[e] is None:
@@ -207,10 +210,15 @@ def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline:
         return pricers[e].price(base[e] - duals, min(_PRICE_LIMIT_S, left))
 
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        while time.monotonic() < deadline:
-            lp, pi, sigma = master.solve()
-            if math.isfinite(best_bound) and math.ceil(best_bound - 1e-6) >= lp - 1e-6:  # integer objective: bound met
-                converged = True
+        while True:
+            solved = master.solve()
+            if solved is None:
+                break
+            (lp, pi, sigma), support = solved, master.support()
+            if time.monotonic() >= deadline:
+                break
+            if math.isfinite(best_bound) and math.ceil(best_bound - 1e-6) >= lp - 1e-6:
+                converged = True  # integer objective: the bound is met
                 break
             smooth = center is not None and not misprice
             duals = _SMOOTHING * center + (1 - _SMOOTHING) * pi if smooth else pi
@@ -230,8 +238,7 @@ def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline:
                 converged = time.monotonic() < deadline  # pricing at π found nothing
                 break
             misprice = added == 0
-        lp, _, _ = master.solve()
-    return ColumnGeneration(lp_value=lp, lower_bound=best_bound, support=master.support(),
+    return ColumnGeneration(lp_value=lp, lower_bound=best_bound, support=support,
                             columns=tuple(master.columns), rounds=rounds, converged=converged)
 
 

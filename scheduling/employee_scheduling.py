@@ -7,7 +7,7 @@ benchmark instances", University of Nottingham, 2014), :func:`objective_componen
 :func:`solve_employee_scheduling` (the solver).
 
 Solving, with one time budget (build the strengthened CP-SAT model once,
-``_bench_es_model``), strategy ``"auto"`` = ``"colgen"``:
+``_bench_es_model``), strategy ``"auto"`` = ``"colgen"`` up to ``COLGEN_MAX_DAYS``:
 
 * a start roster (``_start_roster``, ``_COLGEN_START_FRAC`` of the budget): an
   employee-by-employee construction priced at the margin (``greedy_roster`` with rows
@@ -76,7 +76,11 @@ LARGE_MODEL_VARS = 150_000  # above this many assignment literals: constructive 
 # (Instance23: 127 s for 60 s); past this multiple of the budget it gives up with an error
 # (Instance24 took over 6 minutes), so a caller always hears back.
 OVERRUN_FACTOR = 3.0
-FULL_SOLVE_VARS = 3_000  # up to this many: one full-model solve ("auto" strategy)
+# "auto": column generation up to this horizon. Longer horizons (Instances 16-22) did
+# worse with it at 60 s (Instance22 253920 against 87941, Instance19 5809 against 5586):
+# its pricing rounds grow with the horizon and leave the LNS too little time.
+COLGEN_MAX_DAYS = 42
+FULL_SOLVE_VARS = 3_000  # "auto" past COLGEN_MAX_DAYS: one full-model solve up to this many
 HINT_MIN_VARS = 3_000  # "full": hint with a start roster only above this many literals
 STRATEGIES = ("auto", "colgen", "full", "lns", "hybrid")
 _HYBRID_FULL_FRAC = 0.5  # "hybrid": share of the budget for the full solve
@@ -151,9 +155,10 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
     initial_frac : float
         Share of the budget for the start roster of the ``"lns"`` strategy, in (0, 1].
     strategy : {"auto", "colgen", "full", "lns", "hybrid"}
-        ``"colgen"`` (and ``"auto"``): the start roster, column generation (the bound),
-        the LP-guided restricted solve, then hinted full solves or our LNS (see the
-        module docstring); ``"full"``: one full-model solve (CP-SAT's portfolio and its
+        ``"auto"``: ``"colgen"`` up to ``COLGEN_MAX_DAYS`` days, else ``"full"`` up to
+        ``FULL_SOLVE_VARS`` literals and ``"lns"`` above. ``"colgen"``: the start
+        roster, column generation (the bound), the LP-guided restricted solve, then
+        hinted full solves or our LNS (see the module docstring); ``"full"``: one full-model solve (CP-SAT's portfolio and its
         own LNS workers), above ``HINT_MIN_VARS`` literals hinted with the start roster;
         ``"lns"``: the start roster, then our LNS alternated with hinted full-model
         solves; ``"hybrid"``: the full solve for half the budget, then our LNS from its
@@ -175,7 +180,10 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
     if int(instance.allowed().sum()) > LARGE_MODEL_VARS:
         return _greedy_only(instance, start, deadline, workers, seed)
     model, mv = build_model(instance)
-    if strategy in ("auto", "colgen"):
+    if strategy == "auto":
+        strategy = ("colgen" if instance.n_days <= COLGEN_MAX_DAYS
+                    else "full" if len(mv.x) <= FULL_SOLVE_VARS else "lns")
+    if strategy == "colgen":
         state = _colgen_search(model, instance, mv, start, deadline, workers, seed, progress)
     elif strategy == "full":
         if len(mv.x) > HINT_MIN_VARS:
@@ -217,7 +225,7 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
         state.best_bound = max(0.0, float(math.ceil(cg.lower_bound - 1e-6)))
         _bound_objective(model, int(state.best_bound))
     left_s = deadline - time.monotonic()
-    if state.objective > state.best_bound and left_s > 0.2:
+    if state.objective > state.best_bound and left_s > 0.2 and math.isfinite(cg.lp_value):
         guided = lp_guided_roster(model, instance, mv, cg.support,
                                   min(_GUIDED_FRAC * budget_s, left_s), workers, seed)
         if guided is not None:

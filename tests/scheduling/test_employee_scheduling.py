@@ -184,7 +184,7 @@ def test_strategies_reach_the_same_optimum_and_report_progress(tiny):
     seen = []
     full = solve_employee_scheduling(tiny, time_limit_s=5, workers=2, seed=2,
                                      progress=lambda t, obj, bound: seen.append(obj))
-    assert full.lns_steps == 0 and full.status == "OPTIMAL"  # auto: full solve on tiny
+    assert full.lns_steps == 0 and full.status == "OPTIMAL"  # auto: column generation on tiny
     assert seen and seen[-1] == full.objective == full.trace[-1][1]
     for strategy in ("lns", "hybrid"):
         run = solve_employee_scheduling(tiny, time_limit_s=4, workers=2, seed=2,
