@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,9 +16,7 @@ from scheduling.employee_scheduling import (
     OFF, _bound_objective, hard_violations, objective_components, read_curtois_instance,
     solve_employee_scheduling)
 
-DATA = Path(__file__).parent / "data"
-CURTOIS = Path("/work/shared/benchmarks/curtois-qu-shift-scheduling/instances")
-needs_curtois = pytest.mark.skipif(not CURTOIS.is_dir(), reason="benchmark data not present")
+from .curtois_data import CURTOIS, DATA, needs_curtois
 
 
 @pytest.fixture(scope="module")

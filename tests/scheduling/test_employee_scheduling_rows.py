@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,9 +18,7 @@ from scheduling._bench_es_rows import (
 from scheduling._bench_es_search import greedy_roster
 from scheduling.employee_scheduling import read_curtois_instance
 
-DATA = Path(__file__).parent / "data"
-CURTOIS = Path("/work/shared/benchmarks/curtois-qu-shift-scheduling/instances")
-needs_curtois = pytest.mark.skipif(not CURTOIS.is_dir(), reason="benchmark data not present")
+from .curtois_data import CURTOIS, DATA, needs_curtois
 
 
 @pytest.fixture(scope="module")
