@@ -224,6 +224,7 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
     if math.isfinite(cg.lower_bound):
         state.best_bound = max(0.0, float(math.ceil(cg.lower_bound - 1e-6)))
         _bound_objective(model, int(state.best_bound))
+        _report(state, start, progress)  # the bound is news to a progress display
     left_s = deadline - time.monotonic()
     if state.objective > state.best_bound and left_s > 0.2 and math.isfinite(cg.lp_value):
         guided = lp_guided_roster(model, instance, mv, cg.support,
@@ -234,7 +235,11 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
     if state.objective <= state.best_bound or left_s < 0.5:
         return state
     if len(mv.x) <= FULL_SOLVE_VARS:
-        return polish(model, instance, mv, state, left_s, workers, seed)
+        before = state.objective
+        state = polish(model, instance, mv, state, left_s, workers, seed)
+        if state.objective < before:
+            _report(state, start, progress)
+        return state
     return _lns_rounds(model, instance, mv, state, start, deadline, workers, seed, progress)
 
 
