@@ -25,7 +25,7 @@ import pandas as pd
 
 from staffcast.errors import DataError, RosterConflictError, StaffcastError
 from staffcast.i18n import (DEFAULT_LANGUAGE, LANGUAGES, Text, conflict_lines, error_text, format_money,
-                            format_number, format_percent, t)
+                            format_number, format_percent, render, t)
 
 EXIT_USER_ERROR = 2
 
@@ -144,7 +144,7 @@ def _command_plan(args: argparse.Namespace) -> int:
     _print_kpis(plan.frames["kpis"], plan.summary["total_cost"], scenario.currency, lang)
     print(t("cli.roster_status", lang, **plan.summary["roster"]))
     for note in plan.notes:
-        print(t("cli.note", lang, note=note))
+        print(t("cli.note", lang, note=render(note, lang)))
     print(t("cli.saved", lang, plan_id=plan_id, db=store.url, out=args.out, files=len(written)))
     return 0
 
@@ -160,7 +160,7 @@ def _command_validate(args: argparse.Namespace) -> int:
     print(t("cli.valid", lang, scenario=args.scenario, rows=len(frame), agents=len(agents),
             start=frame["ds"].min(), end=frame["ds"].max()))
     for note in history.notes:
-        print(t("cli.note", lang, note=note))
+        print(t("cli.note", lang, note=render(note, lang)))
     return 0
 
 

@@ -9,6 +9,10 @@ Errors (:mod:`staffcast.errors`) carry a key of the ``[err]`` section and values
 :func:`error_text` renders one in a language. Values may be fragments that are themselves
 translated: :class:`Text` (a nested catalog text), :class:`Listing` and :class:`LineNumbers`
 (``lines 3, 7, 9`` / ``第 3、7、9 行``), or a nested error.
+
+Data notes (warnings about the inputs, ``[note]`` section) are :class:`Note` values: a
+``str`` holding the English text that also keeps its key and values, so it renders in any
+language and :func:`to_json` / :func:`from_json` store it with a plan.
 """
 
 from __future__ import annotations
@@ -97,10 +101,10 @@ class Listing:
     """Fragments joined by a fixed, language-neutral ``separator`` (e.g. a new line)."""
 
     items: tuple
-    separator: str
+    separator: str | Text  # a Text for a per-language separator, e.g. Text("err.separator")
 
     def render(self, lang: str) -> str:
-        return self.separator.join(render(item, lang) for item in self.items)
+        return render(self.separator, lang).join(render(item, lang) for item in self.items)
 
 
 @dataclass(frozen=True)
@@ -130,9 +134,33 @@ class LineNumbers:
         return t("err.lines.many" if len(self.rows) > 1 else "err.lines.one", lang, rows=listed)
 
 
+class Note(str):
+    """A data note: its English text as a ``str`` (so code and logs that treat notes as
+    strings keep working) that also carries its catalog key and values."""
+
+    key: str
+    values: Mapping[str, object]
+
+    @classmethod
+    def of(cls, key: str, /, **values: object) -> Note:
+        note = cls(keyed_text(key, values, "en"))
+        note.key, note.values = key, dict(values)
+        return note
+
+    def __reduce__(self):  # pickle (Streamlit caches, job processes) keeps key and values
+        return _note, (self.key, self.values)
+
+    def render(self, lang: str) -> str:
+        return keyed_text(self.key, self.values, lang)
+
+
+def _note(key: str, values: Mapping[str, object]) -> Note:
+    return Note.of(key, **values)
+
+
 def render(value: object, lang: str) -> object:
     """A value ready for a catalog template: fragments and errors as text in ``lang``."""
-    if isinstance(value, (Text, Listing, LineNumbers)):
+    if isinstance(value, (Text, Listing, LineNumbers, Note)):
         return value.render(lang)
     if isinstance(value, BaseException):
         return error_text(value, lang)
@@ -170,3 +198,38 @@ def error_problem(error: BaseException, lang: str) -> str:
     if key is None:
         return str(error)
     return _problem(key, error.values, lang)
+
+
+# --------------------------------------------------------------------------- stored texts
+
+
+def to_json(value: object) -> object:
+    """A translatable value as JSON-able data (inverse: :func:`from_json`); a plain ``str``
+    stays a string."""
+    if isinstance(value, (Note, Text)):
+        return {"note" if isinstance(value, Note) else "text": value.key,
+                "values": {name: to_json(item) for name, item in value.values.items()}}
+    if isinstance(value, Listing):
+        return {"items": [to_json(item) for item in value.items], "separator": to_json(value.separator)}
+    if isinstance(value, LineNumbers):
+        return {"rows": list(value.rows), "more": value.more}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    return value
+
+
+def from_json(data: object) -> object:
+    """The value :func:`to_json` stored; anything else (a plain English string saved by an
+    older version) comes back as it is."""
+    if isinstance(data, list):
+        return [from_json(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    if "note" in data or "text" in data:
+        values = {name: from_json(item) for name, item in data.get("values", {}).items()}
+        return Note.of(data["note"], **values) if "note" in data else Text(data["text"], values)
+    if "items" in data:
+        return Listing(tuple(from_json(data["items"])), from_json(data["separator"]))
+    if "rows" in data:
+        return LineNumbers(tuple(data["rows"]), data.get("more", 0))
+    return data

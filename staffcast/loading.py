@@ -4,7 +4,8 @@ Every problem becomes one :class:`DataError` naming the file, the CSV line (head
 line 1) or column, what was expected and what was found; its catalog key (``err.data.*``)
 and values let :func:`staffcast.i18n.error_text` show it in the planner's language.
 Nothing is dropped silently: rows the plan does not use (channels the scenario does not
-plan) are reported in :attr:`History.notes`.
+plan) are reported in :attr:`History.notes`, as :class:`staffcast.i18n.Note` values
+(``note.*`` keys; ``str()`` is the English text).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from staffcast.errors import DataError
-from staffcast.i18n import LineNumbers, Text
+from staffcast.i18n import LineNumbers, Listing, Note, Text
 from staffcast.scenario import ChannelSpec, ContractSpec, format_clock, parse_clock
 
 HISTORY_COLUMNS = ("channel", "ds", "volume", "aht_s")
@@ -121,7 +122,7 @@ def read_history(path: Path, tz: ZoneInfo, channels: Mapping[str, ChannelSpec]) 
     if step_back.any():
         raise DataError.of("err.data.timestamps_not_increasing", path=path, lines=_lines(step_back), field="ds")
 
-    notes: list[str] = []
+    notes: list[Note] = []
     present = set(frame["channel"].unique())
     absent = [c for c in channels if c not in present]
     if absent:
@@ -130,14 +131,12 @@ def read_history(path: Path, tz: ZoneInfo, channels: Mapping[str, ChannelSpec]) 
     extra = sorted(present - set(channels))
     if extra:
         counts = frame["channel"].value_counts()
-        notes.append(
-            "history rows not planned by the scenario (not in [channels]): "
-            + ", ".join(f"{c} ({counts[c]} rows)" for c in extra)
-        )
+        rows = tuple(Text("note.channel_rows", {"channel": c, "rows": int(counts[c])}) for c in extra)
+        notes.append(Note.of("note.channels_not_planned", channels=Listing(rows, Text("err.separator"))))
         frame = frame[frame["channel"].isin(list(channels))]
     missing_volume = int(frame["volume"].isna().sum())
     if missing_volume:
-        notes.append(f"{missing_volume} interval(s) with empty volume are treated as missing data")
+        notes.append(Note.of("note.empty_volume", count=missing_volume))
     return History(frame=frame.reset_index(drop=True), notes=tuple(notes))
 
 
@@ -363,7 +362,8 @@ def read_previous_roster(
     notes = ()
     if not known.all():
         gone = sorted(set(shifts["agent_id"][~known]))
-        shown = ", ".join(gone[:_MAX_LISTED]) + (" ..." if len(gone) > _MAX_LISTED else "")
-        notes = (f"previous roster: {int((~known).sum())} shift(s) of {len(gone)} agent(s) not in "
-                 f"the agents file are not used ({shown})",)
+        shown = Listing(tuple(gone[:_MAX_LISTED]), Text("err.separator"))
+        if len(gone) > _MAX_LISTED:
+            shown = Text("note.more_agents", {"agents": shown})
+        notes = (Note.of("note.unknown_agents", shifts=int((~known).sum()), agents=len(gone), shown=shown),)
     return PreviousRoster(shifts[known].reset_index(drop=True), notes)

@@ -22,6 +22,7 @@ import scheduling
 import simulation
 import staffing
 from staffcast.errors import RosterConflictError, StaffcastError
+from staffcast.i18n import to_json
 from staffcast.cost import cost_by_agent_day, cost_by_channel, interval_cost
 from staffcast.loading import History, agent_skills_frame, read_agents, read_history, read_previous_roster
 from staffcast.scenario import Scenario, format_clock, input_fingerprint
@@ -33,7 +34,9 @@ _Z80 = 1.2815515655446004  # standard normal quantile of 0.9
 
 @dataclass(frozen=True)
 class Plan:
-    """A built plan: its frames by name, a JSON-able summary and how long each stage took."""
+    """A built plan: its frames by name, a JSON-able summary and how long each stage took;
+    ``notes`` (:class:`staffcast.i18n.Note`) warn about the inputs and are kept in
+    ``summary["notes"]`` for the plan store."""
 
     name: str
     scenario: Scenario
@@ -524,6 +527,7 @@ def build_plan(
             "shifts": int(len(roster.roster)),
         },
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
+        "notes": [to_json(note) for note in history.notes],  # key and values: shown in any language
     }
     inputs = [scenario.history, scenario.agents, *([scenario.previous_roster] if scenario.previous_roster else [])]
     fingerprint = input_fingerprint(scenario_text, *inputs)

@@ -1,6 +1,7 @@
 """Plan storage through SQLAlchemy: an embedded SQLite file by default, any URL accepted.
 
-A plan is one row in ``plans`` (scenario text, input fingerprint, creation time, summary)
+A plan is one row in ``plans`` (scenario text, input fingerprint, creation time, summary;
+the summary keeps the data notes as catalog keys and values, see :attr:`StoredPlan.notes`)
 plus its frames in ``plan_frames`` (Parquet bytes, which keep dtypes and time zones). It is
 written in **one transaction**: a failure or a kill during a save leaves no plan at all,
 never half of one. Plans are append-only, so two planners sharing a store never overwrite
@@ -35,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from staffcast.errors import StorageError
+from staffcast.i18n import from_json
 
 DEFAULT_DB_PATH = Path(".staffcast") / "staffcast.db"
 
@@ -76,6 +78,13 @@ class StoredPlan:
     summary: dict
     frames: Mapping[str, pd.DataFrame] = field(repr=False)
     parent_id: int | None = None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The data notes saved in the summary: :class:`staffcast.i18n.Note` values (render
+        them with :func:`staffcast.i18n.render`), or plain English strings for a plan saved
+        with notes as text; none for a plan saved before notes were kept."""
+        return tuple(from_json(note) for note in self.summary.get("notes", ()))
 
 
 def default_url() -> str:

@@ -19,11 +19,29 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
-from staffcast.errors import DataError
+from staffcast.errors import DataError, StaffcastError
+from staffcast.i18n import Listing, Text
 from staffcast.scenario import ChannelSpec, EventSpec, OverrideSpec, Scenario, parse_scenario
 
 VOLUME_COLUMNS = ("volume", "volume_lo_80", "volume_hi_80", "volume_lo_95", "volume_hi_95")
+
+
+# What-if fields as errors name them: the field itself in English, with its form label in Chinese
+# (literal keys, so the catalog test finds them)
+_FIELDS = {
+    "volume_change_frac": "err.what_if.field.volume_change_frac",
+    "aht_change_frac": "err.what_if.field.aht_change_frac",
+    "bot_deflection_frac": "err.what_if.field.bot_deflection_frac",
+    "absence_frac": "err.what_if.field.absence_frac",
+    "meetings_frac": "err.what_if.field.meetings_frac",
+    "surge_buffer_frac": "err.what_if.field.surge_buffer_frac",
+}
+
+
+def _field(name: str) -> Text:
+    return Text(_FIELDS[name])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,9 +54,9 @@ class TargetChange:
 
     def __post_init__(self) -> None:
         if not 0 < self.service_level <= 1:
-            raise ValueError(f"service_level of {self.channel} must be in (0, 1], got {self.service_level!r}")
+            raise StaffcastError.of("err.what_if.target_service_level", channel=self.channel, value=self.service_level)
         if not self.answer_s > 0:
-            raise ValueError(f"answer_s of {self.channel} must be > 0, got {self.answer_s!r}")
+            raise StaffcastError.of("err.what_if.target_answer", channel=self.channel, value=self.answer_s)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,18 +82,27 @@ class NewChannel:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_\-]+", self.name or ""):
-            raise ValueError(f"new channel name must be letters, digits, - or _, got {self.name!r}")
+            raise StaffcastError.of("err.what_if.channel_name", value=self.name)
         if not self.share > 0:
-            raise ValueError(f"share of the new channel must be > 0, got {self.share!r}")
+            raise StaffcastError.of("err.what_if.channel_share", value=self.share)
 
     def spec(self) -> ChannelSpec:
         """The scenario's channel entry (validated like one read from a scenario file)."""
-        return ChannelSpec(
-            kind=self.kind, mode="deferred" if self.kind == "email" else "realtime",
-            service_level=self.service_level, answer_s=self.answer_s, patience_s=self.patience_s,
-            concurrency=self.concurrency, open=self.open, derive_from=self.derive_from,
-            derive_share=self.share, aht_s=self.aht_s,
-        )
+        try:
+            return ChannelSpec(
+                kind=self.kind, mode="deferred" if self.kind == "email" else "realtime",
+                service_level=self.service_level, answer_s=self.answer_s, patience_s=self.patience_s,
+                concurrency=self.concurrency, open=self.open, derive_from=self.derive_from,
+                derive_share=self.share, aht_s=self.aht_s,
+            )
+        except ValidationError as exc:  # one line per field; our validators' problems stay translatable
+            problems = tuple(
+                Text("err.scenario.field_problem", {
+                    "field": ".".join(str(part) for part in error["loc"]) or Text("err.scenario.top_level"),
+                    "problem": error.get("ctx", {}).get("error", error["msg"])})
+                for error in exc.errors())
+            raise StaffcastError.of("err.what_if.channel_invalid", channel=self.name,
+                                    problems=Listing(problems, "; ")) from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,21 +140,22 @@ class WhatIf:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            raise ValueError("name must not be empty")
+            raise StaffcastError.of("err.what_if.name_empty")
         for field_name in ("volume_change_frac", "aht_change_frac"):
             value = getattr(self, field_name)
             if not value > -1:
-                raise ValueError(f"{field_name} must be > -1 (−100 %), got {value!r}")
+                raise StaffcastError.of("err.what_if.change_range", field=_field(field_name), value=value)
         if not 0 <= self.bot_deflection_frac < 1:
-            raise ValueError(f"bot_deflection_frac must be in [0, 1), got {self.bot_deflection_frac!r}")
+            raise StaffcastError.of("err.what_if.fraction_range", field=_field("bot_deflection_frac"),
+                                    value=self.bot_deflection_frac)
         for field_name in ("absence_frac", "meetings_frac", "surge_buffer_frac"):
             value = getattr(self, field_name)
             if value is not None and not 0 <= value < 1:
-                raise ValueError(f"{field_name} must be in [0, 1), got {value!r}")
+                raise StaffcastError.of("err.what_if.fraction_range", field=_field(field_name), value=value)
         if self.added_agents < 0:
-            raise ValueError(f"added_agents must be >= 0, got {self.added_agents!r}")
+            raise StaffcastError.of("err.what_if.added_agents_negative", value=self.added_agents)
         if self.added_agents and not (self.added_contract and self.added_skills):
-            raise ValueError("added_contract and added_skills are required when added_agents > 0")
+            raise StaffcastError.of("err.what_if.added_needs_contract")
 
     def describe(self) -> dict:
         """The changes as a JSON-able dict (stored in the variant plan's summary)."""
@@ -201,16 +229,17 @@ def what_if_scenario(scenario: Scenario, what_if: WhatIf, work_dir: Path) -> Sce
     """
     unknown = [c.channel for c in what_if.targets if c.channel not in scenario.channels]
     if unknown:
-        raise ValueError(f"targets name unknown channel(s) {unknown}; expected {sorted(scenario.channels)}")
+        raise StaffcastError.of("err.what_if.targets_unknown", unknown=unknown, expected=sorted(scenario.channels))
     if what_if.added_agents and what_if.added_contract not in scenario.contracts:
-        raise ValueError(f"added_contract must be one of {sorted(scenario.contracts)}, got {what_if.added_contract!r}")
+        raise StaffcastError.of("err.what_if.contract_unknown", expected=sorted(scenario.contracts),
+                                value=what_if.added_contract)
     channels = dict(scenario.channels)
     for channel in what_if.new_channels:
         if channel.name in channels:
-            raise ValueError(f"new channel {channel.name!r} already exists")
+            raise StaffcastError.of("err.what_if.channel_exists", channel=channel.name)
         if channel.derive_from not in scenario.history_channels:
-            raise ValueError(f"derive_from of {channel.name!r} must be one of "
-                             f"{sorted(scenario.history_channels)}, got {channel.derive_from!r}")
+            raise StaffcastError.of("err.what_if.derive_from", channel=channel.name,
+                                    expected=sorted(scenario.history_channels), value=channel.derive_from)
         channels[channel.name] = channel.spec()
     for change in what_if.targets:
         channels[change.channel] = channels[change.channel].model_copy(
@@ -221,7 +250,7 @@ def what_if_scenario(scenario: Scenario, what_if: WhatIf, work_dir: Path) -> Sce
         if (value := getattr(what_if, name)) is not None
     })
     if shrinkage.shrinkage_frac >= 0.9:
-        raise ValueError(f"absence_frac + meetings_frac must be < 0.9, got {shrinkage.shrinkage_frac:.2f}")
+        raise StaffcastError.of("err.scenario.shrinkage_total", value=f"{shrinkage.shrinkage_frac:.2f}")
     update = {"name": f"{scenario.name} · {what_if.name}", "channels": channels, "shrinkage": shrinkage, "overrides": ()}
     if what_if.added_agents or what_if.new_channels:
         update["agents"] = _agents_file(scenario, what_if, work_dir)
@@ -239,7 +268,7 @@ def stored_scenario(scenario_text: str, summary: Mapping, inputs_dir: Path, work
     scenario = parse_scenario(scenario_text, source=f"plan scenario ({folder})", base_dir=folder)
     for path in (scenario.history, scenario.agents):
         if not Path(path).is_file():
-            raise DataError(f"input file {str(path)!r} of this plan is not available; choose the inputs on the Data page")
+            raise DataError.of("err.what_if.input_gone", file=str(path))
     for described in summary.get("what_if", ()):
         scenario = what_if_scenario(scenario, WhatIf.from_dict(described), work_dir)
     return scenario
@@ -393,7 +422,8 @@ def calendar_from_tables(events: pd.DataFrame, overrides: pd.DataFrame) -> tuple
     """Events (``name, dates, pre_days, post_days``; dates ``;``-separated) and overrides
     (``date, channel, factor, start, end``) as edited in the app, validated.
 
-    Raises ``ValueError`` naming the table, row (1-based) and problem.
+    Raises :class:`StaffcastError` naming the table, row (1-based) and problem (the problem
+    itself in English: it comes from the date parser or pydantic).
     """
     parsed_events, parsed_overrides = [], []
     for number, row in enumerate(events.to_dict("records"), start=1):
@@ -406,7 +436,7 @@ def calendar_from_tables(events: pd.DataFrame, overrides: pd.DataFrame) -> tuple
                 post_days=int(_cell(row.get("post_days")) or 0),
             ))
         except (ValueError, TypeError) as error:
-            raise ValueError(f"events row {number}: {_first_line(error)}") from None
+            raise StaffcastError.of("err.calendar.events_row", row=number, problem=_first_line(error)) from None
     for number, row in enumerate(overrides.to_dict("records"), start=1):
         if _cell(row.get("date")) is None:
             continue
@@ -417,7 +447,7 @@ def calendar_from_tables(events: pd.DataFrame, overrides: pd.DataFrame) -> tuple
                 start=_cell(row.get("start")), end=_cell(row.get("end")),
             ))
         except (ValueError, TypeError) as error:
-            raise ValueError(f"overrides row {number}: {_first_line(error)}") from None
+            raise StaffcastError.of("err.calendar.overrides_row", row=number, problem=_first_line(error)) from None
     return parsed_events, parsed_overrides
 
 

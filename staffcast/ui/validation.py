@@ -5,7 +5,7 @@ file naming file, line and field; this module runs them all (a bad agents file d
 hide a bad history file), turns every error into ``file, row, field, problem`` rows (from
 the error's catalog values, the problem in the requested language; an error without a
 key has its English message split) and adds the notes and the gaps in the history as
-warnings (in English).
+warnings, in the same language.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffcast.errors import StaffcastError
-from staffcast.i18n import error_problem, render
+from staffcast.i18n import Note, error_problem, render
 from staffcast.loading import read_agents, read_history, read_previous_roster
 from staffcast.scenario import load_scenario
 
@@ -83,10 +83,11 @@ def validate_inputs(scenario_path: Path, lang: str = "en") -> tuple[pd.DataFrame
     try:
         loaded = read_history(scenario.history, scenario.tz, scenario.history_channels)
         history = loaded.frame
-        rows += [_row("warning", Path(scenario.history).name, "", "", note) for note in loaded.notes]
+        rows += [_row("warning", Path(scenario.history).name, "", "", render(note, lang)) for note in loaded.notes]
         for gap in forecasting.find_gaps(history).itertuples():
-            rows.append(_row("warning", Path(scenario.history).name, "", "ds",
-                             f"{gap.channel}: {gap.missing_intervals} missing interval(s) from {gap.gap_start} to {gap.gap_end}"))
+            note = Note.of("note.gap", channel=gap.channel, count=gap.missing_intervals, start=gap.gap_start,
+                           end=gap.gap_end)
+            rows.append(_row("warning", Path(scenario.history).name, "", "ds", render(note, lang)))
     except StaffcastError as error:
         rows += error_rows(error, lang)
     try:
@@ -97,7 +98,7 @@ def validate_inputs(scenario_path: Path, lang: str = "en") -> tuple[pd.DataFrame
         try:
             previous = read_previous_roster(scenario.previous_roster, scenario.tz, scenario.week_start,
                                             agents["agent_id"])
-            rows += [_row("warning", Path(scenario.previous_roster).name, "", "agent_id", note)
+            rows += [_row("warning", Path(scenario.previous_roster).name, "", "agent_id", render(note, lang))
                      for note in previous.notes]
         except StaffcastError as error:
             rows += error_rows(error, lang)

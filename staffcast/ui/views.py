@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
-from staffcast.i18n import format_money, format_number, format_percent
+from staffcast.i18n import error_text, format_money, format_number, format_percent, render
 from staffcast.storage import StoredPlan
 from staffcast.ui import state
 from staffcast.ui.charts import WEEKDAY_KEYS
@@ -96,6 +96,13 @@ def plan_caption(plan: StoredPlan) -> None:
                       changes="; ".join(describe_what_if(change))))
 
 
+def plan_notes(plan: StoredPlan) -> None:
+    """The data notes saved with the plan (rows left out, missing data), in the planner's
+    language; a plan saved with English text notes shows them as they are."""
+    for note in plan.notes:
+        st.info(tr("ui.note", note=render(note, state.lang())), icon=":material/info:")
+
+
 WHAT_IF_FRACTIONS = {
     "volume_change_frac": "sc.volume_pct", "aht_change_frac": "sc.aht_pct", "bot_deflection_frac": "sc.deflection_pct",
     "absence_frac": "sc.absence_pct", "meetings_frac": "sc.meetings_pct", "surge_buffer_frac": "sc.surge_pct",
@@ -176,7 +183,7 @@ def plan_scenario_or_warning(plan: StoredPlan):
     try:
         return plan_scenario(plan)
     except (StaffcastError, OSError) as error:
-        st.warning(str(error))
+        st.warning(error_text(error, state.lang()))
         return None
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from staffcast.cli import main
+from staffcast.i18n import to_json
 from staffcast.pipeline import build_plan
 from staffcast.scenario import load_scenario
 from tests.staffcast.small_center import write_small_center
@@ -33,6 +34,7 @@ def test_every_stage_produces_its_frame(small):
     closed = forecast[~forecast["is_open"] & (forecast["channel"] == "phone")]
     assert (closed["volume"] == 0).all()
     assert set(plan.summary["timings_s"]) == {"load", "forecast", "staffing", "roster", "simulation", "cost"}
+    assert plan.summary["notes"] == [to_json(note) for note in plan.notes]  # kept with the saved plan
 
 
 def test_requirements_cover_the_load(small):

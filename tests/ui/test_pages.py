@@ -162,3 +162,29 @@ def test_forecast_page_replans_with_its_calendar(plan_store, center):
     assert job.join(120)
     at.run()
     assert any(t("job.cancelled", "en", label="small test center") == w.value for w in at.warning)
+
+
+def test_overview_shows_the_plans_notes_in_the_chosen_language(plan_store, center):
+    from staffcast.i18n import Note, to_json
+    from staffcast.storage import PlanStore
+    from tests.ui.synthetic_plan import synthetic_frames
+
+    note = Note.of("note.empty_volume", count=4)
+    old = "history rows not planned by the scenario (not in [channels]): fax (2 rows)"  # saved as text
+    PlanStore(plan_store).save("noted", "", "0" * 64, {"notes": [to_json(note), old]}, synthetic_frames())
+    at = open_page("overview", "zh", center)
+    assert_clean(at)
+    shown = [i.value for i in at.info]
+    assert t("ui.note", "zh", note="4 个时段的进线量为空，按缺失数据处理") in shown
+    assert t("ui.note", "zh", note=old) in shown
+    at.radio(key="lang").set_value("en").run()
+    assert t("ui.note", "en", note=str(note)) in [i.value for i in at.info]
+
+
+def test_what_if_form_errors_are_shown_in_the_chosen_language(plan_store, center):
+    at = open_page("scenarios", "zh", center)
+    next(i for i in at.text_input if i.label == t("sc.variant_name", "zh")).set_value("  ")
+    next(b for b in at.button if b.label == t("sc.build_variant", "zh")).click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("err.what_if.name_empty", "zh")]
+    assert at.session_state["job"] is None  # nothing was started

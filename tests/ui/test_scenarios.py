@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from staffcast.errors import StaffcastError
+from staffcast.i18n import error_text
 from staffcast.loading import read_agents
 from staffcast.scenario import load_scenario, parse_scenario
 from staffcast.ui.scenarios import (
@@ -204,8 +207,43 @@ def test_calendar_edits_round_trip_through_the_scenario_text(center):
 
 def test_calendar_errors_name_table_and_row():
     events = pd.DataFrame([{"name": "ok", "dates": "2026-03-04"}, {"name": "bad", "dates": "04/03/2026"}])
-    with pytest.raises(ValueError, match="events row 2"):
+    with pytest.raises(ValueError, match="events row 2") as caught:
         calendar_from_tables(events, pd.DataFrame(columns=["date"]))
+    assert error_text(caught.value, "zh").startswith("事件表第 2 行：")
     overrides = pd.DataFrame([{"date": "2026-03-04", "channel": None, "factor": -1.0}])
     with pytest.raises(ValueError, match="overrides row 1"):
         calendar_from_tables(pd.DataFrame(columns=["name"]), overrides)
+
+
+@pytest.mark.parametrize(
+    ("make", "english", "chinese"),
+    [
+        (lambda: WhatIf(" "), "name must not be empty", "假设场景名称不能为空"),
+        (lambda: WhatIf("x", volume_change_frac=-2.0), "volume_change_frac must be > -1 (−100 %), got -2.0",
+         "话务量变化（volume_change_frac）必须大于 -1（即 −100%），实际为 -2.0"),
+        (lambda: WhatIf("x", absence_frac=1.5), "absence_frac must be in [0, 1), got 1.5",
+         "缺勤比例（absence_frac）必须在 [0, 1) 之间，实际为 1.5"),
+        (lambda: TargetChange("phone", 0.8, 0), "answer_s of phone must be > 0, got 0",
+         "渠道 phone 的应答时限 answer_s 必须大于 0，实际为 0"),
+        (lambda: dataclasses.replace(VIDEO, share=0.0), "share of the new channel must be > 0, got 0.0",
+         "新渠道占来源渠道话务量的比例必须大于 0，实际为 0.0"),
+    ],
+)
+def test_what_if_errors_render_in_chinese(make, english, chinese):
+    with pytest.raises(StaffcastError) as caught:
+        make()
+    assert str(caught.value) == english and error_text(caught.value, "en") == english
+    assert error_text(caught.value, "zh") == chinese
+
+
+def test_a_bad_new_channel_setting_is_a_translated_error(scenario, tmp_path):
+    bad = dataclasses.replace(VIDEO, open="10-16")
+    with pytest.raises(StaffcastError, match="new channel 'video' is not valid: open: open must be a clock time HH:MM, got '10'") as caught:
+        what_if_scenario(scenario, WhatIf("x", new_channels=(bad,)), tmp_path)
+    assert "新渠道 'video' 的设置无效：open：open 必须是 HH:MM 格式的时刻，实际为 '10'" in error_text(caught.value, "zh")
+
+
+def test_missing_inputs_of_a_stored_plan_in_chinese(center, tmp_path):
+    with pytest.raises(StaffcastError) as caught:
+        stored_scenario(center.read_text(), {}, tmp_path, tmp_path)
+    assert "已不可用" in error_text(caught.value, "zh") and "history.csv" in error_text(caught.value, "zh")

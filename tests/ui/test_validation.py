@@ -102,3 +102,17 @@ def test_a_missing_input_file_is_a_row_with_its_field(center):
     report = validate_inputs(center, "zh")[0]
     assert report[["file", "row", "field"]].values.tolist() == [[center.name, "", "agents"]]
     assert report["problem"].iloc[0].startswith("字段 agents 指定的文件 ") and report["problem"].iloc[0].endswith("不存在")
+
+
+def test_notes_and_gaps_are_warnings_in_the_requested_language(center):
+    history = center.parent / "history.csv"
+    lines = history.read_text(encoding="utf-8").splitlines()
+    lines[40] = ",".join(lines[40].split(",")[:2]) + ",,"  # an empty volume
+    del lines[60:63]  # three intervals missing
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    warnings = {lang: validate_inputs(center, lang)[0].query("severity == 'warning'")["problem"].tolist()
+                for lang in ("en", "zh")}
+    assert "1 interval(s) with empty volume are treated as missing data" in warnings["en"]
+    assert "1 个时段的进线量为空，按缺失数据处理" in warnings["zh"]
+    assert any("3 missing interval(s) from" in w for w in warnings["en"])
+    assert any(w.startswith("phone：") and "缺少 3 个时段的数据" in w for w in warnings["zh"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from staffcast.i18n import error_text
 from staffcast.scenario import format_clock
 from staffcast.ui import state, validation, views
 from staffcast.ui.state import tr
@@ -48,7 +49,7 @@ def _upload() -> None:
             (previous.name, previous.getvalue()) if previous is not None else None,
         )
     except (OSError, KeyError, ValueError) as error:
-        st.error(tr("da.stage_failed", error=str(error)))
+        st.error(tr("da.stage_failed", error=error_text(error, state.lang())))
         return
     st.session_state["scenario_path"] = str(path)
     st.rerun()

@@ -14,6 +14,7 @@ def render() -> None:
     if plan is None:
         return
     views.plan_caption(plan)
+    views.plan_notes(plan)
     views.summary_metrics(plan)
     frames = plan.frames
     st.subheader(tr("ui.section.kpis"))

@@ -8,6 +8,8 @@ import uuid
 import pandas as pd
 import streamlit as st
 
+from staffcast.errors import StaffcastError
+from staffcast.i18n import error_text
 from staffcast.scenario import load_scenario
 from staffcast.ui import charts, job_panel, state, views
 from staffcast.ui.jobs import app_time_limit_s, start_plan_job
@@ -140,11 +142,19 @@ def _what_if_form(base) -> WhatIf | None:
 def _variant_section(plan) -> None:
     st.subheader(tr("sc.variant_title"))
     st.caption(tr("sc.variant_hint", plan_id=plan.id, name=plan.name))
-    base = stored_scenario(plan.scenario_text, plan.summary, state.scenario_path().parent, state.work_dir())
-    what_if = _what_if_form(base)
-    if what_if is None:
+    try:
+        base = stored_scenario(plan.scenario_text, plan.summary, state.scenario_path().parent, state.work_dir())
+    except StaffcastError as error:  # the plan's input files are gone: the rest of the page still works
+        st.warning(error_text(error, state.lang()))
         return
-    scenario = what_if_scenario(base, what_if, state.work_dir() / f"variant-{uuid.uuid4().hex[:8]}")
+    try:
+        what_if = _what_if_form(base)
+        if what_if is None:
+            return
+        scenario = what_if_scenario(base, what_if, state.work_dir() / f"variant-{uuid.uuid4().hex[:8]}")
+    except StaffcastError as error:  # a bad form value: shown under the form, in the planner's language
+        st.error(error_text(error, state.lang()))
+        return
     cached = cached_forecast(plan.frames, plan.summary.get("selected_models", {}))
     forecast = what_if_forecast(cached.forecast, what_if)
     summary = {"inputs_dir": plan.summary.get("inputs_dir") or str(state.scenario_path().parent),
@@ -197,7 +207,11 @@ def _curve_section(plan) -> None:
     low, high = st.slider(tr("sc.curve_range"), 50, 99, (70, 95), 1, key="sc_curve_range")
     if not st.button(tr("sc.curve_compute"), key="sc_curve"):
         return
-    base = stored_scenario(plan.scenario_text, plan.summary, state.scenario_path().parent, state.work_dir())
+    try:
+        base = stored_scenario(plan.scenario_text, plan.summary, state.scenario_path().parent, state.work_dir())
+    except StaffcastError as error:
+        st.warning(error_text(error, state.lang()))
+        return
     paid = float(plan.summary.get("paid_hours") or 0)
     per_hour = float(plan.summary.get("total_cost", 0)) / paid if paid else 0.0
     levels = [level / 100 for level in range(low, high + 1, max(1, (high - low) // 8))]
