@@ -125,3 +125,14 @@ def write_small_center(folder: Path) -> Path:
     path = folder / "scenario.toml"
     path.write_text(SCENARIO, encoding="utf-8")
     return path
+
+
+def write_small_center_with_bad_history(folder: Path, old: str, new: str) -> Path:
+    """:func:`write_small_center`, with ``old`` replaced by ``new`` in the history's first
+    data row after the first (CSV line 3); returns the scenario path."""
+    path = write_small_center(folder)
+    history_path = path.parent / "history.csv"
+    lines = history_path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(old, new)
+    history_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -13,7 +13,7 @@ from staffcast.errors import DataError, InvalidValue, RosterConflictError, Scena
 from staffcast.i18n import LANGUAGES, LineNumbers, catalog, error_problem, error_text
 from staffcast.loading import read_agents, read_history
 from staffcast.scenario import load_scenario, parse_scenario
-from tests.staffcast.small_center import write_small_center
+from tests.staffcast.small_center import write_small_center, write_small_center_with_bad_history
 from tests.staffcast.test_loading import CHANNELS, CONTRACTS, GOOD_AGENTS, GOOD_HISTORY, TZ
 from tests.staffcast.test_scenario import SAMPLE_TEXT
 
@@ -120,11 +120,7 @@ def test_keyed_errors_survive_pickling(tmp_path):
 
 
 def test_cli_prints_the_error_in_the_chosen_language(tmp_path, capsys):
-    path = write_small_center(tmp_path / "center")
-    history = path.parent / "history.csv"
-    lines = history.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].replace(",0,", ",many,")
-    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = write_small_center_with_bad_history(tmp_path / "center", ",0,", ",many,")
     args = ["--db", f"sqlite:///{tmp_path / 'p.db'}", "plan", str(path), "--out", str(tmp_path / "o")]
     assert main(["--lang", "zh", *args]) == 2
     err = capsys.readouterr().err

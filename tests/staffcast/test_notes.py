@@ -12,7 +12,7 @@ from staffcast.cli import main
 from staffcast.i18n import LANGUAGES, Note, catalog, from_json, render, to_json
 from staffcast.loading import read_history, read_previous_roster
 from staffcast.storage import PlanStore
-from tests.staffcast.small_center import write_small_center
+from tests.staffcast.small_center import write_small_center_with_bad_history
 from tests.staffcast.test_loading import CHANNELS, GOOD_HISTORY, TZ, write
 from tests.staffcast.test_previous_roster import GOOD, MONDAY
 
@@ -81,11 +81,7 @@ def test_an_older_plan_with_text_notes_or_none_still_loads(tmp_path):
 
 
 def test_cli_validate_prints_notes_in_the_chosen_language(tmp_path, capsys):
-    path = write_small_center(tmp_path / "center")
-    history = path.parent / "history.csv"
-    lines = history.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].replace(",0,", ",,")
-    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = write_small_center_with_bad_history(tmp_path / "center", ",0,", ",,")
     assert main(["--lang", "zh", "validate", str(path)]) == 0
     assert "提示：1 个时段的进线量为空，按缺失数据处理" in capsys.readouterr().out
     assert main(["validate", str(path)]) == 0  # the scenario's language (en)
