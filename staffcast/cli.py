@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffcast.errors import DataError, RosterConflictError, StaffcastError
-from staffcast.i18n import (DEFAULT_LANGUAGE, LANGUAGES, Text, conflict_lines, error_text, format_money,
+from staffcast.i18n import (DEFAULT_LANGUAGE, LANGUAGES, conflict_lines, error_text, format_money,
                             format_number, format_percent, render, t)
 
 EXIT_USER_ERROR = 2
@@ -112,6 +112,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def _command_plan(args: argparse.Namespace) -> int:
+    from staffcast.loading import PREVIOUS_ROSTER
     from staffcast.pipeline import build_plan, plan_frames_for_export
     from staffcast.scenario import load_scenario
     from staffcast.storage import PlanStore, write_frames
@@ -119,8 +120,7 @@ def _command_plan(args: argparse.Namespace) -> int:
     scenario, text = load_scenario(args.scenario)
     if args.previous_roster is not None:
         if not args.previous_roster.is_file():
-            raise DataError.of("err.data.file_missing", path=args.previous_roster,
-                               what=Text("err.what.previous_roster"))
+            raise DataError.of("err.data.file_missing", path=args.previous_roster, what=PREVIOUS_ROSTER)
         scenario = scenario.model_copy(update={"previous_roster": args.previous_roster.resolve()})
     lang = args.lang or scenario.language
 

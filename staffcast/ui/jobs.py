@@ -71,8 +71,6 @@ class PlanJob:
     _stages: list = field(default_factory=list, repr=False)
     _solver: list = field(default_factory=list, repr=False)
     _state: str = "running"
-    _error: str | None = None
-    _conflicts: tuple = ()
     _failure: BaseException | None = None
     _result: Any = None
     _started: float = field(default_factory=time.perf_counter, repr=False)
@@ -89,18 +87,16 @@ class PlanJob:
         try:
             result = work(self)
         except JobCancelled:
-            self._finish("cancelled", None, None)
+            self._finish("cancelled", None)
         except Exception as error:  # noqa: BLE001 - any failure becomes a message on the page
-            # conflicts are kept as records: the page words them in its own language
-            self._finish("failed", f"{type(error).__name__}: {error}", None, getattr(error, "conflicts", ()), error)
+            # the error itself is kept: the page words it (and its conflicts) in its own language
+            self._finish("failed", None, error)
         else:
-            self._finish("done", None, result)
+            self._finish("done", result)
 
-    def _finish(self, state: str, error: str | None, result: Any, conflicts: tuple = (),
-                failure: BaseException | None = None) -> None:
+    def _finish(self, state: str, result: Any, failure: BaseException | None = None) -> None:
         with self._lock:
-            self._state, self._error, self._result = state, error, result
-            self._conflicts, self._failure = tuple(conflicts), failure
+            self._state, self._result, self._failure = state, result, failure
             self._finished = time.perf_counter()
 
     # ---- called from the worker thread
@@ -134,11 +130,13 @@ class PlanJob:
     def snapshot(self) -> JobSnapshot:
         with self._lock:
             end = self._finished if self._finished is not None else time.perf_counter()
+            failure = self._failure
             return JobSnapshot(
                 label=self.label, state=self._state, stages=tuple(self._stages), solver=tuple(self._solver),
-                elapsed_s=end - self._started, skipped=self.skipped, error=self._error, result=self._result,
-                cancel_requested=self._cancel.is_set(), conflicts=self._conflicts,
-                failure=self._failure,
+                elapsed_s=end - self._started, skipped=self.skipped,
+                error=f"{type(failure).__name__}: {failure}" if failure is not None else None,
+                result=self._result, cancel_requested=self._cancel.is_set(),
+                conflicts=tuple(getattr(failure, "conflicts", ())), failure=failure,
             )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffcast.errors import StaffcastError
-from staffcast.i18n import Note, error_problem, render
+from staffcast.i18n import error_problem, render, t
 from staffcast.loading import read_agents, read_history, read_previous_roster
 from staffcast.scenario import load_scenario
 
@@ -85,9 +85,9 @@ def validate_inputs(scenario_path: Path, lang: str = "en") -> tuple[pd.DataFrame
         history = loaded.frame
         rows += [_row("warning", Path(scenario.history).name, "", "", render(note, lang)) for note in loaded.notes]
         for gap in forecasting.find_gaps(history).itertuples():
-            note = Note.of("note.gap", channel=gap.channel, count=gap.missing_intervals, start=gap.gap_start,
-                           end=gap.gap_end)
-            rows.append(_row("warning", Path(scenario.history).name, "", "ds", render(note, lang)))
+            rows.append(_row("warning", Path(scenario.history).name, "", "ds",
+                             t("note.gap", lang, channel=gap.channel, count=gap.missing_intervals,
+                               start=gap.gap_start, end=gap.gap_end)))
     except StaffcastError as error:
         rows += error_rows(error, lang)
     try:
