@@ -8,9 +8,12 @@ come from (Curtois & Qu 2014, changes.html "column generation LB"). Here:
 * the restricted master LP (GLOP, columns added in place) —
   ``min Σ c_r λ_r + Σ (w_under·u + w_over·o)`` with one convexity row per employee
   (duals σ_e) and one cover row per (day, shift) (duals π_ds);
-* exact pricing: each employee's rules as a CP-SAT model built once, re-solved with the
-  reduced costs as its objective (``c − π·a``, scaled to integers); all rows it finds on
-  the way are offered as columns;
+* heuristic pricing first: the fast rule-based rows of ``_bench_es_rows`` at the duals,
+  one per employee and round, while they still improve the rows of a quarter of the
+  employees (cheap rounds move a degenerate master where exact ones stall);
+* then exact pricing: each employee's rules as a CP-SAT model built once, re-solved with
+  the reduced costs as its objective (``c − π·a``, scaled to integers); all rows it finds
+  on the way are offered as columns;
 * dual smoothing (Wentges, "Weighted Dantzig-Wolfe decomposition", ITOR 4, 1997): prices
   are a mix of the best-bound duals and the current ones, falling back to the current
   duals after a round that finds nothing (a "mis-pricing");
@@ -43,11 +46,15 @@ from ortools.sat.python import cp_model
 
 from scheduling._bench_es_instance import OFF, ShiftSchedulingInstance
 from scheduling._bench_es_model import ModelVars, build_model, extract_roster
+from scheduling._bench_es_rows import cheap_row, row_is_feasible
 
 _COST_SCALE = 1000  # reduced costs to CP-SAT integers: 1/1000 of the smallest weight
 _SMOOTHING = 0.5  # weight of the best-bound duals in the prices (Wentges' alpha)
 _PRICE_LIMIT_S = 2.0  # per employee and round; a time-out still gives a valid bound
 _RC_EPS = 1e-6
+# A heuristic round adding columns for fewer than this share of the employees hands
+# over to exact pricing (the tail, where only exact pricing finds the last columns).
+_HEURISTIC_MIN_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -191,18 +198,25 @@ class _RowCollector(cp_model.CpSolverSolutionCallback):
 
 
 def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline: float,
-                      workers: int = 2) -> ColumnGeneration:
+                      workers: int = 2, seed: int = 0) -> ColumnGeneration:
     """Pattern LP of ``inst`` from the start ``rows`` (a feasible roster) until it
     converges or ``deadline`` (``time.monotonic()``). Should the LP solver fail, the
-    result is that of the last LP it solved."""
+    result is that of the last LP it solved.
+
+    Rounds price heuristically first (:func:`_heuristic_round`) and exactly once the
+    heuristic runs dry; only exact rounds give a bound, and only an exact round at the
+    current duals that finds nothing proves convergence.
+    """
     master = _Master(inst)
     for e in range(inst.n_employees):
         master.add(e, rows[e])
     pricers: list[_Pricer | None] = [None] * inst.n_employees
     req = inst.cover_required.astype(float)
     base = (inst.off_request_weight - inst.on_request_weight).astype(float)  # (E, D, S)
+    rng = np.random.default_rng(seed)
     best_bound, center, misprice, rounds, converged = -math.inf, None, False, 0, False
     lp, support = math.inf, np.zeros((inst.n_employees, inst.n_days, inst.n_shifts))
+    heuristic, heuristic_enough = True, max(1, math.ceil(_HEURISTIC_MIN_SHARE * inst.n_employees))
 
     def price(e: int, duals: np.ndarray) -> tuple[list[np.ndarray], float]:
         if pricers[e] is None:
@@ -221,6 +235,11 @@ def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline:
             if math.isfinite(best_bound) and math.ceil(best_bound - 1e-6) >= lp - 1e-6:
                 converged = True  # integer objective: the bound is met
                 break
+            if heuristic:
+                heuristic = _heuristic_round(master, base, pi, sigma, rng,
+                                             deadline) >= heuristic_enough
+                if heuristic:
+                    continue
             smooth = center is not None and not misprice
             duals = _SMOOTHING * center + (1 - _SMOOTHING) * pi if smooth else pi
             found = list(pool.map(lambda e: price(e, duals), range(inst.n_employees)))
@@ -231,9 +250,7 @@ def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline:
             added = 0
             for e, (new_rows, _) in enumerate(found):
                 for row in new_rows:
-                    days = np.flatnonzero(row != OFF)
-                    reduced = row_cost(inst, e, row) - pi[days, row[days]].sum() - sigma[e]
-                    if reduced < -_RC_EPS and master.add(e, row):
+                    if _reduced_cost(master, e, row, pi, sigma) < -_RC_EPS and master.add(e, row):
                         added += 1
             if added == 0 and not smooth:
                 converged = time.monotonic() < deadline  # pricing at π found nothing
@@ -241,6 +258,32 @@ def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline:
             misprice = added == 0
     return ColumnGeneration(lp_value=lp, lower_bound=best_bound, support=support,
                             columns=tuple(master.columns), rounds=rounds, converged=converged)
+
+
+def _reduced_cost(master: _Master, e: int, row: np.ndarray, pi: np.ndarray,
+                  sigma: np.ndarray) -> float:
+    days = np.flatnonzero(row != OFF)
+    return row_cost(master.inst, e, row) - pi[days, row[days]].sum() - sigma[e]
+
+
+def _heuristic_round(master: _Master, base: np.ndarray, pi: np.ndarray, sigma: np.ndarray,
+                     rng: np.random.Generator, deadline: float) -> int:
+    """Price every employee with the fast rule-based rows (:func:`cheap_row`) at the
+    duals ``pi``; the number of columns added.
+
+    About 2 ms an employee against 70 ms for exact pricing (Instance13: 120 employees,
+    18 shift types), so the LP moves in many cheap rounds: there, from the start
+    roster's 6,630 to 2,097 in 60 s, where exact pricing stayed at 6,835 for 40 s (the
+    master is highly degenerate and each exact round took about 7 s)."""
+    inst, added = master.inst, 0
+    for e in range(inst.n_employees):
+        if time.monotonic() >= deadline:
+            break
+        row = cheap_row(inst, e, base[e] - pi, rng)
+        if (row is not None and _reduced_cost(master, e, row, pi, sigma) < -_RC_EPS
+                and row_is_feasible(inst, e, row) and master.add(e, row)):
+            added += 1
+    return added
 
 
 def lp_guided_roster(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,

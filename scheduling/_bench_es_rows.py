@@ -211,24 +211,32 @@ def _grid(cuts: np.ndarray, lo: float, hi: float, n: int) -> np.ndarray:
 
 def lagrangian_row(inst: ShiftSchedulingInstance, e: int, others: np.ndarray,
                    rng: np.random.Generator, tries: int = 2) -> np.ndarray | None:
-    """A row of employee ``e`` meeting every hard rule, cheap at the margin of ``others``.
+    """A row of employee ``e`` meeting every hard rule, cheap at the margin of ``others``
+    (:func:`marginal_costs`); see :func:`cheap_row`."""
+    return cheap_row(inst, e, marginal_costs(inst, e, others), rng, tries)
+
+
+def cheap_row(inst: ShiftSchedulingInstance, e: int, cost: np.ndarray,
+              rng: np.random.Generator, tries: int = 2) -> np.ndarray | None:
+    """A row of employee ``e`` meeting every hard rule, cheap for ``cost`` (D, S) per
+    worked shift (a heuristic: not always the cheapest row).
 
     Up to ``tries`` runs of :func:`_lagrangian_try`, each with fresh tie-breaking noise
     (it decides which weekends stay open and where the minutes jump); None when all fail.
     """
     for _ in range(tries):
-        row = _lagrangian_try(inst, e, others, rng)
+        row = _lagrangian_try(inst, e, cost, rng)
         if row is not None:
             return row
     return None
 
 
-def _lagrangian_try(inst: ShiftSchedulingInstance, e: int, others: np.ndarray,
+def _lagrangian_try(inst: ShiftSchedulingInstance, e: int, cost: np.ndarray,
                     rng: np.random.Generator, batch: int = 10,
                     rounds: int = 40) -> np.ndarray | None:
-    """One attempt of :func:`lagrangian_row`: close weekends, search the prices, and
+    """One attempt of :func:`cheap_row`: close weekends, search the prices, and
     bridge a Lagrangian gap (:func:`_close_the_gap`) when no price fits."""
-    base = marginal_costs(inst, e, others) + rng.uniform(0, _NOISE, others.shape)
+    base = cost + rng.uniform(0, _NOISE, cost.shape)
     p = _limit_weekends(_problem(inst, e), base)
     scale = max(1.0, float(np.abs(base[p.allowed]).max(initial=1.0)))
     # Prices per minute at which some (day, shift) changes sign.

@@ -220,7 +220,7 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
     state = SearchState(roster=roster, objective=objective_components(instance, roster)["total"],
                         best_bound=0.0, status="FEASIBLE")
     _report(state, start, progress)
-    cg = column_generation(instance, roster, start + _COLGEN_FRAC * budget_s, workers)
+    cg = column_generation(instance, roster, start + _COLGEN_FRAC * budget_s, workers, seed)
     if math.isfinite(cg.lower_bound):
         state.best_bound = max(0.0, float(math.ceil(cg.lower_bound - 1e-6)))
         _bound_objective(model, int(state.best_bound))

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduling._bench_es_colgen import _Master, column_generation, lp_guided_roster
+from scheduling._bench_es_colgen import (
+    _heuristic_round, _Master, _reduced_cost, column_generation, lp_guided_roster)
 from scheduling._bench_es_model import build_model
 from scheduling.employee_scheduling import (
     OFF, _bound_objective, hard_violations, objective_components, read_curtois_instance,
@@ -67,6 +68,24 @@ def test_bound_never_exceeds_the_brute_force_optimum(tiny, tiny_rows):
     assert cg.support.shape == (tiny.n_employees, tiny.n_days, tiny.n_shifts)
     # the LP solution is a convex combination per employee: one day, at most one shift
     assert np.all(cg.support.sum(axis=2) <= 1 + 1e-9)
+
+
+def test_heuristic_round_adds_only_feasible_improving_columns(tiny, tiny_rows):
+    master = _Master(tiny)
+    start = np.array([rows[-1] for rows in tiny_rows])
+    for e in range(tiny.n_employees):
+        master.add(e, start[e])
+    lp, pi, sigma = master.solve()
+    base = (tiny.off_request_weight - tiny.on_request_weight).astype(float)
+    added = _heuristic_round(master, base, pi, sigma, np.random.default_rng(0), math.inf)
+    new = master.columns[tiny.n_employees:]
+    assert added == len(new)
+    allowed = {(e, row.tobytes()) for e, rows in enumerate(tiny_rows) for row in rows}
+    for e, row in new:
+        assert (e, row.astype(int).tobytes()) in allowed
+        assert _reduced_cost(master, e, row, pi, sigma) < 0
+    assert added > 0  # the start rows are far from the LP optimum
+    assert master.solve()[0] < lp
 
 
 def test_guided_roster_is_feasible_and_stays_in_the_support(tiny, tiny_rows):
