@@ -310,15 +310,19 @@ def _bad_cell(inst: ShiftSchedulingInstance, roster: np.ndarray,
 
 def lns(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
         state: SearchState, deadline: float, workers: int, seed: int,
-        progress: Progress | None = None, step_time_s: float = 0.5) -> SearchState:
-    """Improve ``state`` in place by large-neighbourhood search until ``deadline``."""
+        progress: Progress | None = None, step_time_s: float = 0.5,
+        started: float | None = None) -> SearchState:
+    """Improve ``state`` in place by large-neighbourhood search until ``deadline``.
+
+    Trace points and progress calls count seconds from ``started`` (``time.monotonic()``
+    of the whole search; default: this call), so they line up with the steps before."""
     rng = np.random.default_rng(seed)
     fixer = _Fixer(model, mv)
     all_cells = tuple(a.ravel() for a in np.indices((inst.n_employees, inst.n_days)))
     fixer.set(all_cells, state.roster)
     n_cells = 4.0 * inst.n_days
     allowed = inst.allowed()
-    start = time.monotonic()
+    start = time.monotonic() if started is None else started
     while time.monotonic() < deadline - 0.05 and state.objective > state.best_bound:
         cells = _neighbourhood(inst, state.roster, int(n_cells), rng, allowed)
         fixer.set(cells, None)

@@ -15,7 +15,8 @@ Solving, with one time budget (build the strengthened CP-SAT model once,
   misses), best responses with the same rows (``improve_rows_fast``), then exact
   best-response passes with CP-SAT rows (``improve_rows``);
 * the pattern LP by column generation (``_bench_es_colgen``, up to ``_COLGEN_FRAC`` of
-  the budget): exact CP-SAT pricing per employee, dual smoothing. Its Lagrangian bound
+  the budget): heuristic pricing with the dynamic-programming rows first, then exact
+  CP-SAT pricing per employee with dual smoothing. Its Lagrangian bound
   is the result's ``best_bound`` and is given to CP-SAT as the objective's lower bound
   (``_bound_objective``), so a roster at the bound ends the search as optimal;
 * the compact model restricted to the LP's support (``lp_guided_roster``,
@@ -158,8 +159,9 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
         ``"auto"``: ``"colgen"`` up to ``COLGEN_MAX_DAYS`` days, else ``"full"`` up to
         ``FULL_SOLVE_VARS`` literals and ``"lns"`` above. ``"colgen"``: the start
         roster, column generation (the bound), the LP-guided restricted solve, then
-        hinted full solves or our LNS (see the module docstring); ``"full"``: one full-model solve (CP-SAT's portfolio and its
-        own LNS workers), above ``HINT_MIN_VARS`` literals hinted with the start roster;
+        hinted full solves or our LNS (see the module docstring); ``"full"``: one
+        full-model solve (CP-SAT's portfolio and its own LNS workers), above
+        ``HINT_MIN_VARS`` literals hinted with the start roster;
         ``"lns"``: the start roster, then our LNS alternated with hinted full-model
         solves; ``"hybrid"``: the full solve for half the budget, then our LNS from its
         roster.
@@ -195,7 +197,8 @@ def solve_employee_scheduling(instance: ShiftSchedulingInstance, time_limit_s: f
         full_s = _HYBRID_FULL_FRAC * (deadline - time.monotonic())
         state = full_solve(model, instance, mv, full_s, workers, seed, progress,
                            offset_s=time.monotonic() - start)
-        state = lns(model, instance, mv, state, deadline, workers, seed, progress)
+        state = lns(model, instance, mv, state, deadline, workers, seed, progress,
+                    started=start)
     else:
         state = _lns_search(model, instance, mv, start, deadline, workers, seed, progress,
                             initial_frac)
@@ -287,7 +290,8 @@ def _lns_rounds(model: cp_model.CpModel, instance: ShiftSchedulingInstance, mv: 
     round_s = max(5.0, _ROUND_FRAC * (deadline - start))
     while time.monotonic() < deadline - 0.1 and state.objective > state.best_bound:
         lns_end = min(deadline, time.monotonic() + (1 - _POLISH_FRAC) * round_s)
-        state = lns(model, instance, mv, state, lns_end, workers, seed + state.steps, progress)
+        state = lns(model, instance, mv, state, lns_end, workers, seed + state.steps, progress,
+                    started=start)
         left = deadline - time.monotonic()
         if left > 0.5 and state.objective > state.best_bound:
             state = polish(model, instance, mv, state, min(left, _POLISH_FRAC * round_s),

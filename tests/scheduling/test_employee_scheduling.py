@@ -193,6 +193,15 @@ def test_strategies_reach_the_same_optimum_and_report_progress(tiny):
         assert run.objective == full.objective
 
 
+def test_lns_trace_counts_seconds_from_the_start_of_the_search(tiny):
+    times = []
+    run = solve_employee_scheduling(tiny, time_limit_s=4, workers=2, seed=0, strategy="lns",
+                                    progress=lambda t, obj, bound: times.append(t))
+    assert len(run.trace) >= 2  # the start roster, then at least one LNS improvement
+    trace_s = [t for t, _ in run.trace]
+    assert trace_s == sorted(trace_s) and times == sorted(times)
+
+
 def test_unknown_strategy_is_rejected(tiny):
     with pytest.raises(ValueError, match="strategy must be one of"):
         solve_employee_scheduling(tiny, time_limit_s=1, strategy="tabu")
