@@ -296,9 +296,16 @@ def _neighbourhood(inst: ShiftSchedulingInstance, roster: np.ndarray, n_cells: i
 def _bad_cell(inst: ShiftSchedulingInstance, roster: np.ndarray,
               rng: np.random.Generator) -> tuple[int, int, bool]:
     """A (day, shift) drawn with probability ∝ its cover penalty, and whether it is short."""
-    assigned = (roster[:, :, None] == np.arange(inst.n_shifts)).sum(axis=0)
-    diff = assigned - inst.cover_required
+    worked = roster[:, :, None] == np.arange(inst.n_shifts)  # (E, D, S)
+    diff = worked.sum(axis=0) - inst.cover_required
     under = inst.cover_under_weight * np.maximum(-diff, 0)
+    # A shortage of a type that everyone able to work it already works to their
+    # maximum can move but never close (Instances 8 and 14: 12 of their 13-14
+    # shortages are such nights), so those are drawn only when nothing else is left.
+    room = worked.sum(axis=1) < np.array([r.max_shifts for r in inst.staff])  # (E, S)
+    fixable = (inst.allowed() & ~worked & room[:, None, :]).any(axis=0)  # (D, S)
+    if (under * fixable).sum() > 0:
+        under = under * fixable
     cost = (under + inst.cover_over_weight * np.maximum(diff, 0)).ravel().astype(float)
     if cost.sum() <= 0:
         flat = int(rng.integers(0, cost.size))

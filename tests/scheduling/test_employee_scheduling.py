@@ -271,3 +271,20 @@ def test_hinted_full_solve_reaches_the_optimum(tiny, monkeypatch):
                                           strategy="full")
     assert hinted.status == "OPTIMAL" and hinted.objective == plain.objective
     assert hard_violations(tiny, hinted.roster) == []
+
+
+def test_lns_does_not_aim_at_shortages_no_one_can_close(tiny):
+    # HAND_ROSTER is short of L on Mon, Fri (2) and Sun; with A barred from L and B
+    # capped at the 3 L shifts B works, those can only move. E is short on Thu (A's
+    # day off) and Fri (A free): only Fri's E and Sun's over-covered E are worth a move.
+    import dataclasses
+
+    from scheduling._bench_es_search import _bad_cell
+    capped = dataclasses.replace(tiny, staff=(
+        dataclasses.replace(tiny.staff[0], max_shifts=(7, 0)),
+        dataclasses.replace(tiny.staff[1], max_shifts=(0, 3))))
+    rng = np.random.default_rng(0)
+    drawn = {_bad_cell(capped, HAND_ROSTER, rng) for _ in range(200)}
+    assert drawn == {(4, E, True), (6, E, False)}
+    # Uncapped, the L shortages are drawn again.
+    assert any(s == L for _, s, _ in {_bad_cell(tiny, HAND_ROSTER, rng) for _ in range(200)})
