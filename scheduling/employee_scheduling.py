@@ -22,6 +22,9 @@ Solving, with one time budget (build the strengthened CP-SAT model once,
 * the compact model restricted to the LP's support (``lp_guided_roster``,
   ``_GUIDED_FRAC``), a RINS-like step that keeps the integer model's cell-by-cell
   freedom;
+* when some employee may not work every weekend: the weekend exchange
+  (``weekend_exchange``, up to ``_WEEKEND_FRAC``), every employee re-optimised over
+  the Friday to Monday of every weekend at once;
 * the rest of the budget: up to ``POLISH_ONLY_VARS`` assignment literals the full model
   hinted with the incumbent (CP-SAT's own LNS workers, ``linearization_level=2``),
   above it rounds of our large-neighbourhood search (fix most of the roster,
@@ -70,7 +73,8 @@ from scheduling._bench_es_colgen import column_generation, lp_guided_roster
 from scheduling._bench_es_model import ModelVars, build_model
 from scheduling._bench_es_rows import improve_rows_fast
 from scheduling._bench_es_search import (
-    Progress, SearchState, full_solve, greedy_roster, hint_roster, improve_rows, lns, polish)
+    Progress, SearchState, full_solve, greedy_roster, hint_roster, improve_rows, lns, polish,
+    weekend_exchange)
 
 LARGE_MODEL_VARS = 150_000  # above this many assignment literals: constructive only
 # A year-long construction keeps a minimum time per employee and may pass the budget
@@ -96,6 +100,7 @@ _POLISH_FRAC = 0.5  # share of a round for the hinted full-model solve
 _COLGEN_START_FRAC = 0.05  # "colgen": share of the budget for the start roster
 _COLGEN_FRAC = 0.5  # "colgen": share of the budget (from the start) for column generation
 _GUIDED_FRAC = 0.2  # "colgen": share of the budget for the LP-guided restricted solve
+_WEEKEND_FRAC = 0.25  # "colgen": at most this share of the budget for the weekend exchange
 
 __all__ = [
     "OFF", "ShiftSchedulingInstance", "StaffRules", "EmployeeScheduleResult",
@@ -219,8 +224,8 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
                    start: float, deadline: float, workers: int, seed: int,
                    progress: Progress | None) -> SearchState:
     """Start roster; the pattern LP by column generation, whose Lagrangian bound is the
-    result's bound; the compact model restricted to the LP's support; then, while the
-    bound is not met, the hinted full solve (up to ``POLISH_ONLY_VARS`` literals) or
+    result's bound; the compact model restricted to the LP's support; the weekend
+    exchange; then, while the bound is not met, the hinted full solve (up to ``POLISH_ONLY_VARS`` literals) or
     rounds of our LNS and hinted full solves."""
     budget_s = deadline - start
     roster = _start_roster(instance, start, deadline, workers, seed, _COLGEN_START_FRAC)
@@ -238,6 +243,11 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
                                   min(_GUIDED_FRAC * budget_s, left_s), workers, seed)
         if guided is not None:
             _offer(state, instance, guided, start, progress)
+    if _weekends_limited(instance) and state.objective > state.best_bound:
+        left_s = deadline - time.monotonic()
+        state = weekend_exchange(model, instance, mv, state,
+                                 time.monotonic() + min(left_s, _WEEKEND_FRAC * budget_s),
+                                 workers, seed, progress, started=start)
     left_s = deadline - time.monotonic()
     if state.objective <= state.best_bound or left_s < 0.5:
         return state
@@ -248,6 +258,12 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
             _report(state, start, progress)
         return state
     return _lns_rounds(model, instance, mv, state, start, deadline, workers, seed, progress)
+
+
+def _weekends_limited(instance: ShiftSchedulingInstance) -> bool:
+    """Some employee may work fewer weekends than the horizon has."""
+    n_weekends = (instance.n_days + 1) // 7
+    return any(rules.max_weekends < n_weekends for rules in instance.staff)
 
 
 def _bound_objective(model: cp_model.CpModel, bound: int) -> None:

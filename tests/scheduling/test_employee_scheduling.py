@@ -288,3 +288,30 @@ def test_lns_does_not_aim_at_shortages_no_one_can_close(tiny):
     assert drawn == {(4, E, True), (6, E, False)}
     # Uncapped, the L shortages are drawn again.
     assert any(s == L for _, s, _ in {_bad_cell(tiny, HAND_ROSTER, rng) for _ in range(200)})
+
+
+def test_weekend_days_are_friday_to_monday_clipped_to_the_horizon(tiny):
+    from types import SimpleNamespace
+
+    from scheduling._bench_es_search import weekend_days
+    four_weeks = SimpleNamespace(n_days=28)  # only the horizon matters
+    assert weekend_days(four_weeks, np.array([0, 3])).tolist() == [4, 5, 6, 7, 25, 26, 27]
+    assert weekend_days(four_weeks, np.array([1]), pad_days=0).tolist() == [12, 13]
+    assert weekend_days(tiny, np.array([0])).tolist() == [4, 5, 6]
+
+
+def test_weekend_exchange_changes_only_weekends_never_worsens_and_restores_the_model(tiny):
+    from scheduling._bench_es_model import build_model
+    from scheduling._bench_es_search import SearchState, weekend_exchange
+    model, mv = build_model(tiny)
+    built = [tuple(v.domain) for v in model.Proto().variables]
+    start = objective_components(tiny, HAND_ROSTER)["total"]
+    state = SearchState(roster=HAND_ROSTER.copy(), objective=start, best_bound=0.0,
+                        status="FEASIBLE")
+    import time
+    state = weekend_exchange(model, tiny, mv, state, time.monotonic() + 10, 2, 0)
+    assert state.objective == objective_components(tiny, state.roster)["total"] < start
+    assert hard_violations(tiny, state.roster) == []
+    assert (state.roster[:, :4] == HAND_ROSTER[:, :4]).all()  # Monday to Thursday kept
+    assert [tuple(v.domain) for v in model.Proto().variables] == built
+    assert len(model.Proto().solution_hint.vars) == 0
