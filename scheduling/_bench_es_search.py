@@ -68,6 +68,13 @@ class _Fixer:
     def __init__(self, model: cp_model.CpModel, mv: ModelVars):
         self.proto = model.Proto()
         self.mv = mv
+        self.all_cells = tuple(a.ravel() for a in np.indices(mv.work_index.shape))
+
+    def release(self) -> None:
+        """Free every cell and drop the hint: the model as built."""
+        self.set(self.all_cells, None)
+        self.proto.solution_hint.vars.clear()
+        self.proto.solution_hint.values.clear()
 
     def _indexes(self, cells: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         e_i, d_i = cells
@@ -114,11 +121,10 @@ def hint_roster(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: Mode
     model with the roster fixed (presolve alone settles it) gives the full assignment.
     """
     fixer = _Fixer(model, mv)
-    all_cells = tuple(a.ravel() for a in np.indices((inst.n_employees, inst.n_days)))
-    fixer.set(all_cells, roster)
+    fixer.set(fixer.all_cells, roster)
     solver = _solver(10.0, 1, seed)
     status = solver.Solve(model)
-    fixer.set(all_cells, None)
+    fixer.set(fixer.all_cells, None)
     hint = fixer.proto.solution_hint
     hint.vars.clear()
     hint.values.clear()
@@ -327,36 +333,47 @@ def lns(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
     of the whole search; default: this call), so they line up with the steps before."""
     rng = np.random.default_rng(seed)
     fixer = _Fixer(model, mv)
-    all_cells = tuple(a.ravel() for a in np.indices((inst.n_employees, inst.n_days)))
-    fixer.set(all_cells, state.roster)
+    fixer.set(fixer.all_cells, state.roster)
     n_cells = 4.0 * inst.n_days
     allowed = inst.allowed()
     start = time.monotonic() if started is None else started
     while time.monotonic() < deadline - 0.05 and state.objective > state.best_bound:
         cells = _neighbourhood(inst, state.roster, int(n_cells), rng, allowed)
-        fixer.set(cells, None)
-        fixer.hint(cells, state.roster)
-        limit = min(step_time_s, deadline - time.monotonic())
-        solver = _solver(limit, workers, int(rng.integers(0, 2**31 - 1)))
-        status = solver.Solve(model)
-        state.steps += 1
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            roster = extract_roster(solver, inst, mv)
-            obj = objective_components(inst, roster)["total"]
-            if obj <= state.objective:
-                if obj < state.objective:
-                    state.improvements += 1
-                    state.trace.append((time.monotonic() - start, obj))
-                    if progress is not None:
-                        progress(time.monotonic() - start, obj, state.best_bound)
-                state.roster, state.objective = roster, obj
+        status, _ = _step(model, inst, mv, fixer, state, cells,
+                          min(step_time_s, deadline - time.monotonic()), workers, rng,
+                          start, progress)
         n_cells *= 1.05 if status == cp_model.OPTIMAL else 0.7
         n_cells = float(np.clip(n_cells, 2 * inst.n_days, inst.n_employees * inst.n_days))
-        fixer.set(cells, state.roster)
-    fixer.set(all_cells, None)  # leave the model as built
-    fixer.proto.solution_hint.vars.clear()
-    fixer.proto.solution_hint.values.clear()
+    fixer.release()
     return state
+
+
+def _step(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv: ModelVars,
+          fixer: _Fixer, state: SearchState, cells: tuple[np.ndarray, np.ndarray],
+          time_limit_s: float, workers: int, rng: np.random.Generator, start: float,
+          progress: Progress | None) -> tuple[int, bool]:
+    """One neighbourhood step: free ``cells`` (the rest fixed to the incumbent), hint
+    the incumbent, solve, keep the result in ``state`` when it is no worse and fix the
+    cells again; the solver status and whether the objective improved."""
+    fixer.set(cells, None)
+    fixer.hint(cells, state.roster)
+    solver = _solver(time_limit_s, workers, int(rng.integers(0, 2**31 - 1)))
+    status = solver.Solve(model)
+    state.steps += 1
+    improved = False
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        roster = extract_roster(solver, inst, mv)
+        obj = objective_components(inst, roster)["total"]
+        if obj <= state.objective:
+            improved = obj < state.objective
+            if improved:
+                state.improvements += 1
+                state.trace.append((time.monotonic() - start, obj))
+                if progress is not None:
+                    progress(time.monotonic() - start, obj, state.best_bound)
+            state.roster, state.objective = roster, obj
+    fixer.set(cells, state.roster)
+    return status, improved
 
 
 def weekend_days(inst: ShiftSchedulingInstance, weekends: np.ndarray,
@@ -382,15 +399,16 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
     them with a shortage, when the horizon has more), solves within ``step_time_s``
     and keeps the result when it is no worse. Ends at ``deadline``, at the bound, after
     ``patience`` steps in a row without improvement, or when a step over every weekend
-    is proved optimal without improving. Does nothing when a step would free more than
-    ``max_literals`` assignment literals: Instances 12 and 13 (5,633 and 21,552) gained
+    is proved optimal without improving. Does nothing when every employee may work
+    every weekend, or when a step would free more than ``max_literals`` assignment
+    literals: Instances 12 and 13 (5,633 and 21,552) gained
     nothing in 10 s. Measured
     (Instance8, from 13-14 shortages): 1,398 to 1,314 in 9 s and 1,496 to 1,315 in 10 s,
     where windows of 8 days over everyone stayed at 1,400-1,406.
     """
     n_weekends = (inst.n_days + 1) // 7  # a horizon ending on a Saturday has its last one
     per_weekend = len(weekend_days(inst, np.array([0])))
-    if n_weekends == 0 or per_weekend == 0:
+    if per_weekend == 0 or all(r.max_weekends >= n_weekends for r in inst.staff):
         return state
     take = max(1, min(n_weekends, max_days // per_weekend))
     freed = mv.x_index[:, weekend_days(inst, np.arange(take))]
@@ -398,8 +416,7 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
         return state
     rng = np.random.default_rng(seed)
     fixer = _Fixer(model, mv)
-    all_cells = tuple(a.ravel() for a in np.indices((inst.n_employees, inst.n_days)))
-    fixer.set(all_cells, state.roster)
+    fixer.set(fixer.all_cells, state.roster)
     start = time.monotonic() if started is None else started
     idle = 0
     while (time.monotonic() < deadline - 0.1 and state.objective > state.best_bound
@@ -413,32 +430,13 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
             weekends = np.concatenate([[first], others[:take - 1]])
         days = weekend_days(inst, weekends)
         e_i, d_i = np.meshgrid(np.arange(inst.n_employees), days, indexing="ij")
-        cells = (e_i.ravel(), d_i.ravel())
-        fixer.set(cells, None)
-        fixer.hint(cells, state.roster)
-        solver = _solver(min(step_time_s, deadline - time.monotonic()), workers,
-                         int(rng.integers(0, 2**31 - 1)))
-        status = solver.Solve(model)
-        state.steps += 1
-        improved = False
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            roster = extract_roster(solver, inst, mv)
-            obj = objective_components(inst, roster)["total"]
-            if obj <= state.objective:
-                improved = obj < state.objective
-                state.roster, state.objective = roster, obj
-                if improved:
-                    state.improvements += 1
-                    state.trace.append((time.monotonic() - start, obj))
-                    if progress is not None:
-                        progress(time.monotonic() - start, obj, state.best_bound)
-        fixer.set(cells, state.roster)
+        status, improved = _step(model, inst, mv, fixer, state, (e_i.ravel(), d_i.ravel()),
+                                 min(step_time_s, deadline - time.monotonic()), workers, rng,
+                                 start, progress)
         idle = 0 if improved else idle + 1
         if status == cp_model.OPTIMAL and not improved and take == n_weekends:
             break  # the whole neighbourhood is at its optimum
-    fixer.set(all_cells, None)  # leave the model as built
-    fixer.proto.solution_hint.vars.clear()
-    fixer.proto.solution_hint.values.clear()
+    fixer.release()
     return state
 
 

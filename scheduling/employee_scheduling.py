@@ -225,8 +225,8 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
                    progress: Progress | None) -> SearchState:
     """Start roster; the pattern LP by column generation, whose Lagrangian bound is the
     result's bound; the compact model restricted to the LP's support; the weekend
-    exchange; then, while the bound is not met, the hinted full solve (up to ``POLISH_ONLY_VARS`` literals) or
-    rounds of our LNS and hinted full solves."""
+    exchange; then, while the bound is not met, the hinted full solve (up to
+    ``POLISH_ONLY_VARS`` literals) or rounds of our LNS and hinted full solves."""
     budget_s = deadline - start
     roster = _start_roster(instance, start, deadline, workers, seed, _COLGEN_START_FRAC)
     state = SearchState(roster=roster, objective=objective_components(instance, roster)["total"],
@@ -243,7 +243,7 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
                                   min(_GUIDED_FRAC * budget_s, left_s), workers, seed)
         if guided is not None:
             _offer(state, instance, guided, start, progress)
-    if _weekends_limited(instance) and state.objective > state.best_bound:
+    if state.objective > state.best_bound:
         left_s = deadline - time.monotonic()
         state = weekend_exchange(model, instance, mv, state,
                                  time.monotonic() + min(left_s, _WEEKEND_FRAC * budget_s),
@@ -258,12 +258,6 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
             _report(state, start, progress)
         return state
     return _lns_rounds(model, instance, mv, state, start, deadline, workers, seed, progress)
-
-
-def _weekends_limited(instance: ShiftSchedulingInstance) -> bool:
-    """Some employee may work fewer weekends than the horizon has."""
-    n_weekends = (instance.n_days + 1) // 7
-    return any(rules.max_weekends < n_weekends for rules in instance.staff)
 
 
 def _bound_objective(model: cp_model.CpModel, bound: int) -> None:

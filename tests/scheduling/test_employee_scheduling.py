@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -162,8 +163,6 @@ def test_single_employee_pricing_and_greedy_are_feasible(tiny):
 
 
 def test_greedy_gives_up_past_its_limit_and_says_how_far_it_got(tiny):
-    import time
-
     from scheduling._bench_es_search import greedy_roster
 
     with pytest.raises(RuntimeError, match=r"had placed 0 of 2 employees"):
@@ -308,7 +307,6 @@ def test_weekend_exchange_changes_only_weekends_never_worsens_and_restores_the_m
     start = objective_components(tiny, HAND_ROSTER)["total"]
     state = SearchState(roster=HAND_ROSTER.copy(), objective=start, best_bound=0.0,
                         status="FEASIBLE")
-    import time
     state = weekend_exchange(model, tiny, mv, state, time.monotonic() + 10, 2, 0)
     assert state.objective == objective_components(tiny, state.roster)["total"] < start
     assert hard_violations(tiny, state.roster) == []
