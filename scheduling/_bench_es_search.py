@@ -389,7 +389,9 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
                      state: SearchState, deadline: float, workers: int, seed: int,
                      progress: Progress | None = None, started: float | None = None,
                      step_time_s: float = 5.0, max_days: int = 16,
-                     patience: int = 2, max_literals: int = 4_000) -> SearchState:
+                     patience: int = 4, max_literals: int = 4_000,
+                     improving_deadline: float | None = None,
+                     widen_by: int = 6) -> SearchState:
     """Re-optimise every employee over the weekends at once, hinted with the incumbent.
 
     The max-weekends rule ties each employee's weekends together across the whole
@@ -397,14 +399,19 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
     which no window of days reaches. Each step frees all employees on the Friday to
     Monday of every weekend (a random set of weekends holding ``max_days`` days, one of
     them with a shortage, when the horizon has more), solves within ``step_time_s``
-    and keeps the result when it is no worse. Ends at ``deadline``, at the bound, after
-    ``patience`` steps in a row without improvement, or when a step over every weekend
-    is proved optimal without improving. Does nothing when every employee may work
-    every weekend, or when a step would free more than ``max_literals`` assignment
-    literals: Instances 12 and 13 (5,633 and 21,552) gained
-    nothing in 10 s. Measured
-    (Instance8, from 13-14 shortages): 1,398 to 1,314 in 9 s and 1,496 to 1,315 in 10 s,
-    where windows of 8 days over everyone stayed at 1,400-1,406.
+    and keeps the result when it is no worse. A step proved optimal without improving
+    means the weekends alone are stuck: each such step widens the next ones by
+    ``widen_by`` random employees freed on every day (the trade then also needs
+    weekday changes, e.g. to the days-off runs around the moved weekend).
+
+    Ends at ``deadline`` (or, right after an improving step, at ``improving_deadline``
+    when later: from 14 shortages it may take two improving steps), at the bound, or
+    after ``patience`` steps in a row without improvement. Does nothing when every
+    employee may work every weekend, or when a step would free more than
+    ``max_literals`` assignment literals: Instances 12 and 13 (5,633 and 21,552) gained
+    nothing in 10 s. Measured (Instance8, 60 s, seeds 2-7): with widening the runs ended
+    at 1,300-1,312; without it seeds 2 and 3 stopped at 13 shortages (1,401 and 1,408),
+    their weekend steps proved optimal.
     """
     n_weekends = (inst.n_days + 1) // 7  # a horizon ending on a Saturday has its last one
     per_weekend = len(weekend_days(inst, np.array([0])))
@@ -418,8 +425,8 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
     fixer = _Fixer(model, mv)
     fixer.set(fixer.all_cells, state.roster)
     start = time.monotonic() if started is None else started
-    idle = 0
-    while (time.monotonic() < deadline - 0.1 and state.objective > state.best_bound
+    idle, until, widened = 0, deadline, 0
+    while (time.monotonic() < until - 0.1 and state.objective > state.best_bound
            and idle < patience):
         if take == n_weekends:
             weekends = np.arange(n_weekends)
@@ -430,12 +437,20 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
             weekends = np.concatenate([[first], others[:take - 1]])
         days = weekend_days(inst, weekends)
         e_i, d_i = np.meshgrid(np.arange(inst.n_employees), days, indexing="ij")
-        status, improved = _step(model, inst, mv, fixer, state, (e_i.ravel(), d_i.ravel()),
-                                 min(step_time_s, deadline - time.monotonic()), workers, rng,
+        e_i, d_i = e_i.ravel(), d_i.ravel()
+        if widened:
+            whole = rng.choice(inst.n_employees, min(widened, inst.n_employees), replace=False)
+            e_w, d_w = np.meshgrid(whole, np.arange(inst.n_days), indexing="ij")
+            e_i, d_i = np.concatenate([e_i, e_w.ravel()]), np.concatenate([d_i, d_w.ravel()])
+        status, improved = _step(model, inst, mv, fixer, state, (e_i, d_i),
+                                 min(step_time_s, until - time.monotonic()), workers, rng,
                                  start, progress)
         idle = 0 if improved else idle + 1
-        if status == cp_model.OPTIMAL and not improved and take == n_weekends:
-            break  # the whole neighbourhood is at its optimum
+        until = max(deadline, improving_deadline or deadline) if improved else deadline
+        if status == cp_model.OPTIMAL and not improved:
+            if widen_by == 0 and take == n_weekends:
+                break  # the whole neighbourhood is at its optimum
+            widened += widen_by  # this neighbourhood is at its optimum: widen the next
     fixer.release()
     return state
 
