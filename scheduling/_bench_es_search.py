@@ -435,14 +435,10 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
             first = min(d // 7, n_weekends - 1)
             others = rng.permutation(np.setdiff1d(np.arange(n_weekends), [first]))
             weekends = np.concatenate([[first], others[:take - 1]])
-        days = weekend_days(inst, weekends)
-        e_i, d_i = np.meshgrid(np.arange(inst.n_employees), days, indexing="ij")
-        e_i, d_i = e_i.ravel(), d_i.ravel()
-        if widened:
-            whole = rng.choice(inst.n_employees, min(widened, inst.n_employees), replace=False)
-            e_w, d_w = np.meshgrid(whole, np.arange(inst.n_days), indexing="ij")
-            e_i, d_i = np.concatenate([e_i, e_w.ravel()]), np.concatenate([d_i, d_w.ravel()])
-        status, improved = _step(model, inst, mv, fixer, state, (e_i, d_i),
+        free = np.zeros((inst.n_employees, inst.n_days), dtype=bool)
+        free[:, weekend_days(inst, weekends)] = True
+        free[rng.choice(inst.n_employees, min(widened, inst.n_employees), replace=False)] = True
+        status, improved = _step(model, inst, mv, fixer, state, np.nonzero(free),
                                  min(step_time_s, until - time.monotonic()), workers, rng,
                                  start, progress)
         idle = 0 if improved else idle + 1

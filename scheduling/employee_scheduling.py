@@ -24,8 +24,9 @@ Solving, with one time budget (build the strengthened CP-SAT model once,
   freedom;
 * when some employee may not work every weekend: the weekend exchange
   (``weekend_exchange``, up to ``_WEEKEND_FRAC``, or ``_WEEKEND_MAX_FRAC`` right after
-  an improving step), every employee re-optimised over
-  the Friday to Monday of every weekend at once;
+  an improving step), every employee re-optimised over the Friday to Monday of every
+  weekend at once, widened by a few employees freed on every day once the weekends
+  alone are proved at their optimum;
 * the rest of the budget: up to ``POLISH_ONLY_VARS`` assignment literals the full model
   hinted with the incumbent (CP-SAT's own LNS workers, ``linearization_level=2``),
   above it rounds of our large-neighbourhood search (fix most of the roster,
