@@ -415,7 +415,7 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
     literals: Instances 12 and 13 (5,633 and 21,552) gained nothing in 10 s. Measured
     (Instance8, 60 s, seeds 2 and 3): without widening the steps over all weekends were
     proved optimal at 13 shortages (1,401 and 1,408); with it, 1,307 and 1,300. Over
-    all of the widening variants tried, 18 of 24 runs reached 12 shortages (1,300-1,317):
+    all of the widening variants tried, 21 of 29 runs reached 12 shortages (1,300-1,317):
     the widened steps do not always find the trade in time.
     """
     n_weekends = (inst.n_days + 1) // 7  # a horizon ending on a Saturday has its last one
