@@ -389,10 +389,7 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
                      state: SearchState, deadline: float, workers: int, seed: int,
                      progress: Progress | None = None, started: float | None = None,
                      step_time_s: float = 5.0, max_days: int = 16,
-                     patience: int = 4, subset_patience: int = 2,
-                     max_literals: int = 4_000,
-                     improving_deadline: float | None = None,
-                     widen_by: int = 6) -> SearchState:
+                     patience: int = 2, max_literals: int = 4_000) -> SearchState:
     """Re-optimise every employee over the weekends at once, hinted with the incumbent.
 
     The max-weekends rule ties each employee's weekends together across the whole
@@ -400,23 +397,14 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
     which no window of days reaches. Each step frees all employees on the Friday to
     Monday of every weekend (a random set of weekends holding ``max_days`` days, one of
     them with a shortage, when the horizon has more), solves within ``step_time_s``
-    and keeps the result when it is no worse. A step proved optimal without improving
-    means those weekends alone are stuck: each such step widens the next ones by
-    ``widen_by`` more random employees freed on every day (the trade then also needs
-    weekday changes, e.g. to the days-off runs around the moved weekend).
-
-    Ends at ``deadline`` (or, right after an improving step, at ``improving_deadline``
-    when later: from 14 shortages it may take two improving steps), at the bound, when
-    a step over every employee is proved optimal, or after ``patience`` steps in a row
-    without improvement (``subset_patience`` when the weekends come in random subsets:
-    there the LNS after the exchange needs the time, Instance14 1,381-1,388 with 4 idle
-    subset steps against 1,278-1,287 with 2). Does nothing when every employee may work
+    and keeps the result when it is no worse. Ends at ``deadline``, at the bound, after
+    ``patience`` steps in a row without improvement, or when a step over every weekend
+    is proved optimal without improving. Does nothing when every employee may work
     every weekend, or when a step would free more than ``max_literals`` assignment
-    literals: Instances 12 and 13 (5,633 and 21,552) gained nothing in 10 s. Measured
-    (Instance8, 60 s, seeds 2 and 3): without widening the steps over all weekends were
-    proved optimal at 13 shortages (1,401 and 1,408); with it, 1,307 and 1,300. Over
-    all of the widening variants tried, 21 of 29 runs reached 12 shortages (1,300-1,317):
-    the widened steps do not always find the trade in time.
+    literals: Instances 12 and 13 (5,633 and 21,552) gained
+    nothing in 10 s. Measured
+    (Instance8, from 13-14 shortages): 1,398 to 1,314 in 9 s and 1,496 to 1,315 in 10 s,
+    where windows of 8 days over everyone stayed at 1,400-1,406.
     """
     n_weekends = (inst.n_days + 1) // 7  # a horizon ending on a Saturday has its last one
     per_weekend = len(weekend_days(inst, np.array([0])))
@@ -430,10 +418,8 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
     fixer = _Fixer(model, mv)
     fixer.set(fixer.all_cells, state.roster)
     start = time.monotonic() if started is None else started
-    idle, until, widened = 0, deadline, 0
-    if take < n_weekends:
-        patience = subset_patience
-    while (time.monotonic() < until - 0.1 and state.objective > state.best_bound
+    idle = 0
+    while (time.monotonic() < deadline - 0.1 and state.objective > state.best_bound
            and idle < patience):
         if take == n_weekends:
             weekends = np.arange(n_weekends)
@@ -442,18 +428,14 @@ def weekend_exchange(model: cp_model.CpModel, inst: ShiftSchedulingInstance, mv:
             first = min(d // 7, n_weekends - 1)
             others = rng.permutation(np.setdiff1d(np.arange(n_weekends), [first]))
             weekends = np.concatenate([[first], others[:take - 1]])
-        free = np.zeros((inst.n_employees, inst.n_days), dtype=bool)
-        free[:, weekend_days(inst, weekends)] = True
-        free[rng.choice(inst.n_employees, min(widened, inst.n_employees), replace=False)] = True
-        status, improved = _step(model, inst, mv, fixer, state, np.nonzero(free),
-                                 min(step_time_s, until - time.monotonic()), workers, rng,
+        days = weekend_days(inst, weekends)
+        e_i, d_i = np.meshgrid(np.arange(inst.n_employees), days, indexing="ij")
+        status, improved = _step(model, inst, mv, fixer, state, (e_i.ravel(), d_i.ravel()),
+                                 min(step_time_s, deadline - time.monotonic()), workers, rng,
                                  start, progress)
         idle = 0 if improved else idle + 1
-        until = max(deadline, improving_deadline or deadline) if improved else deadline
-        if status == cp_model.OPTIMAL and not improved:
-            if widened >= inst.n_employees or (widen_by == 0 and take == n_weekends):
-                break  # the whole neighbourhood is at its optimum
-            widened += widen_by  # this one is: widen the next
+        if status == cp_model.OPTIMAL and not improved and take == n_weekends:
+            break  # the whole neighbourhood is at its optimum
     fixer.release()
     return state
 

@@ -23,10 +23,8 @@ Solving, with one time budget (build the strengthened CP-SAT model once,
   ``_GUIDED_FRAC``), a RINS-like step that keeps the integer model's cell-by-cell
   freedom;
 * when some employee may not work every weekend: the weekend exchange
-  (``weekend_exchange``, up to ``_WEEKEND_FRAC``, or ``_WEEKEND_MAX_FRAC`` right after
-  an improving step), every employee re-optimised over the Friday to Monday of every
-  weekend at once, widened by a few employees freed on every day once the weekends
-  alone are proved at their optimum;
+  (``weekend_exchange``, up to ``_WEEKEND_FRAC``), every employee re-optimised over
+  the Friday to Monday of every weekend at once;
 * the rest of the budget: up to ``POLISH_ONLY_VARS`` assignment literals the full model
   hinted with the incumbent (CP-SAT's own LNS workers, ``linearization_level=2``),
   above it rounds of our large-neighbourhood search (fix most of the roster,
@@ -102,8 +100,7 @@ _POLISH_FRAC = 0.5  # share of a round for the hinted full-model solve
 _COLGEN_START_FRAC = 0.05  # "colgen": share of the budget for the start roster
 _COLGEN_FRAC = 0.5  # "colgen": share of the budget (from the start) for column generation
 _GUIDED_FRAC = 0.2  # "colgen": share of the budget for the LP-guided restricted solve
-_WEEKEND_FRAC = 0.35  # "colgen": at most this share of the budget for the weekend exchange,
-_WEEKEND_MAX_FRAC = 0.45  # ... or this share while its last step improved
+_WEEKEND_FRAC = 0.25  # "colgen": at most this share of the budget for the weekend exchange
 
 __all__ = [
     "OFF", "ShiftSchedulingInstance", "StaffRules", "EmployeeScheduleResult",
@@ -248,12 +245,9 @@ def _colgen_search(model: cp_model.CpModel, instance: ShiftSchedulingInstance, m
             _offer(state, instance, guided, start, progress)
     if state.objective > state.best_bound:
         left_s = deadline - time.monotonic()
-        now = time.monotonic()
         state = weekend_exchange(model, instance, mv, state,
-                                 now + min(left_s, _WEEKEND_FRAC * budget_s),
-                                 workers, seed, progress, started=start,
-                                 improving_deadline=now + min(left_s,
-                                                              _WEEKEND_MAX_FRAC * budget_s))
+                                 time.monotonic() + min(left_s, _WEEKEND_FRAC * budget_s),
+                                 workers, seed, progress, started=start)
     left_s = deadline - time.monotonic()
     if state.objective <= state.best_bound or left_s < 0.5:
         return state

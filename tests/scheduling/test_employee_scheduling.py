@@ -307,42 +307,9 @@ def test_weekend_exchange_changes_only_weekends_never_worsens_and_restores_the_m
     start = objective_components(tiny, HAND_ROSTER)["total"]
     state = SearchState(roster=HAND_ROSTER.copy(), objective=start, best_bound=0.0,
                         status="FEASIBLE")
-    state = weekend_exchange(model, tiny, mv, state, time.monotonic() + 10, 2, 0, widen_by=0)
+    state = weekend_exchange(model, tiny, mv, state, time.monotonic() + 10, 2, 0)
     assert state.objective == objective_components(tiny, state.roster)["total"] < start
     assert hard_violations(tiny, state.roster) == []
     assert (state.roster[:, :4] == HAND_ROSTER[:, :4]).all()  # Monday to Thursday kept
     assert [tuple(v.domain) for v in model.Proto().variables] == built
     assert len(model.Proto().solution_hint.vars) == 0
-
-
-def test_weekend_exchange_widens_to_whole_rows_once_the_weekends_are_at_their_optimum(
-        tiny, monkeypatch):
-    from ortools.sat.python import cp_model
-
-    import scheduling._bench_es_search as search
-    from scheduling._bench_es_model import build_model, extract_roster
-
-    model, mv = build_model(tiny)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    assert solver.Solve(model) == cp_model.OPTIMAL
-    optimum = extract_roster(solver, tiny, mv)
-    best = objective_components(tiny, optimum)["total"]
-    step, freed = search._step, []
-
-    def spy(model, inst, mv, fixer, state, cells, *args):
-        freed.append(set(zip(*(c.tolist() for c in cells))))
-        return step(model, inst, mv, fixer, state, cells, *args)
-
-    monkeypatch.setattr(search, "_step", spy)
-    state = search.SearchState(roster=optimum.copy(), objective=best, best_bound=0.0,
-                               status="FEASIBLE")
-    state = search.weekend_exchange(model, tiny, mv, state, time.monotonic() + 10, 1, 0,
-                                    patience=2, widen_by=1)
-    days = search.weekend_days(tiny, np.array([0])).tolist()
-    weekend = {(e, d) for e in range(tiny.n_employees) for d in days}
-    assert len(freed) == 2 and freed[0] == weekend  # the optimum is proved, not improved
-    rows = freed[1] - weekend  # so the next step also frees one employee on every day
-    assert len({e for e, _ in rows}) == 1 and len(rows) == tiny.n_days - len(days)
-    assert state.objective == best and hard_violations(tiny, state.roster) == []
-
