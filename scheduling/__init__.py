@@ -20,8 +20,9 @@ families and the single objective), ``bound`` (a valid objective floor, added as
 the reported bound and gap stay honest when CP-SAT's LP does not converge), ``relax``
 (the crew relaxation: individual rules summed over interchangeable agents; the LP of this
 much smaller model, solved by HiGHS beside the search, is the stronger bound), ``warmstart``
-(greedy first roster), ``hint`` (complete assignment from it),
-``solve`` (solver parameters, progress callback, result), ``extract`` (frames),
+(greedy first roster), ``hint`` (complete assignment from it), ``lns`` (day-block
+large-neighbourhood search for week-size rosters), ``solve`` (solver parameters, progress
+callback, result), ``extract`` (frames),
 ``explain`` (infeasibility in words).
 
 Beside the roster model, for published benchmarks and shift-template design:
