@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,15 +53,16 @@ class DayBlockSettings:
 
 
 class _Blocks:
-    """Proto indices of the freeable blocks and their domains as built.
+    """Proto indices of the freeable blocks and their domains as built, on one model copy.
 
     ``cells[a, d]`` are agent ``a``'s shift literals and work flag on day ``d``;
     ``placement[g, d]`` the lunch/break counts of crew ``g`` on day ``d``; ``allocation[d]``
-    the skill split of day ``d``.
+    the skill split of day ``d``. Copies made with ``CpModel.clone`` share the indices.
     """
 
-    def __init__(self, rm: RosterModel):
-        self.proto = rm.model.Proto()
+    def __init__(self, rm: RosterModel, model: cp_model.CpModel):
+        self.model = model
+        self.proto = model.Proto()
         self.crew_of = {a: g for g, (_, _, members) in enumerate(rm.crews) for a in members}
         self.cells = {(a, d): np.array([v.index for _, v in xs] + [rm.works[a, d].index])
                       for (a, d), xs in rm.shifts.items()}
@@ -82,13 +84,13 @@ class _Blocks:
                                      f"non-interval domain; the day-block search needs [lo, hi]")
                 self.built[i] = (domain[0], domain[1])
 
-    def block(self, d: int, agents: list[int]) -> np.ndarray:
+    def block(self, d: int, agents: list[int]) -> list[int]:
         """Indices freed when ``agents`` change their shifts on day ``d``."""
         crews = {self.crew_of[a] for a in agents}
         parts = [self.cells[a, d] for a in agents]
         parts += [self.placement[g, d] for g in sorted(crews) if (g, d) in self.placement]
         parts += [self.allocation[d]] if d in self.allocation else []
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return np.concatenate(parts).tolist() if parts else []
 
     def fix(self, indices, values: np.ndarray) -> None:
         variables = self.proto.variables
@@ -102,66 +104,119 @@ class _Blocks:
             domain = variables[i].domain
             domain[0], domain[1] = self.built[i]
 
-    def hint(self, values: np.ndarray) -> None:
-        hint = self.proto.solution_hint
-        hint.vars.clear()
-        hint.values.clear()
-        hint.vars.extend(range(len(values)))
-        hint.values.extend(values.tolist())
+    def solve(self, hint: np.ndarray, limit_s: float, seed: int) -> Solution | None:
+        """Solve this copy as its domains stand, from ``hint``; None without a solution."""
+        proto_hint = self.proto.solution_hint
+        proto_hint.vars.clear()
+        proto_hint.values.clear()
+        proto_hint.vars.extend(range(len(hint)))
+        proto_hint.values.extend(hint.tolist())
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = limit_s
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        # the step's model is the full one with most domains fixed: presolving all of it
+        # costs more than solving the block (sample week: 22 steps in 25 s without
+        # presolve, 14 with)
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.cp_model_probing_level = 0
+        status = solver.solve(self.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return Solution(np.asarray(solver.response_proto.solution, dtype=np.int64),
+                        int(round(solver.objective_value)))
+
+
+def _pick_blocks(rng: np.random.Generator, staffed: dict[int, list[int]], lanes: int,
+                 agents: int) -> list[tuple[int, list[int]]]:
+    """``lanes`` (day, agents) blocks on distinct days with distinct agents."""
+    days = [d for d, members in staffed.items() if members]
+    picks, taken = [], set()
+    for d in rng.permutation(days)[:lanes].tolist():
+        pool = [a for a in staffed[d] if a not in taken]
+        if not pool:
+            continue
+        chosen = sorted(rng.choice(pool, size=min(agents, len(pool)), replace=False).tolist())
+        taken.update(chosen)
+        picks.append((d, chosen))
+    return picks
 
 
 def day_block_lns(rm: RosterModel, incumbent: Solution, deadline: float, seed: int,
                   on_improve: Callable[[Solution], None] | None = None,
-                  settings: DayBlockSettings = DayBlockSettings()) -> Solution:
+                  settings: DayBlockSettings = DayBlockSettings(), lanes: int = 1) -> Solution:
     """Improve ``incumbent`` (a complete solution of ``rm``) by day-block steps until
     ``deadline`` (``time.perf_counter()`` seconds); return the best solution.
 
     Each step frees ``settings.agents`` random agents with options on a random day, their
     crews' break placement on that day and the day's skill allocation, and solves the rest
-    of the model fixed (one CP-SAT worker, no presolve). Strictly better solutions replace
-    the incumbent and are passed to ``on_improve``. The model's domains and hint are
-    restored before returning; randomness only through ``seed``.
+    of the model fixed (one CP-SAT worker, no presolve). With ``lanes`` > 1 that many steps
+    run at once in threads, on model copies, on distinct days with distinct agents: their
+    changes touch disjoint variables of the rules and the objective, so improving steps
+    are combined (one more solve with every block fixed settles the shared counts, and the
+    better of the combination and the best single step is kept). Strictly better solutions
+    replace the incumbent and are passed to ``on_improve``. The model's domains are
+    restored and its hint cleared before returning; randomness only through ``seed``.
     """
+    if lanes < 1:
+        raise ValueError(f"lanes must be >= 1, got {lanes!r}")
     rng = np.random.default_rng(seed)
-    blocks = _Blocks(rm)
+    copies = [_Blocks(rm, rm.model)]
+    copies += [_Blocks(rm, rm.model.clone()) for _ in range(lanes - 1)]
     n_days = len(rm.problem.days)
     staffed = {d: [a for a in range(len(rm.problem.agents)) if rm.shifts[a, d]]
                for d in range(n_days)}
-    days = [d for d in range(n_days) if staffed[d]]
-    every = np.array(sorted(blocks.built), dtype=np.int64)
+    every = sorted(copies[0].built)
     best = incumbent
-    blocks.fix(every.tolist(), best.values)
+    for copy in copies:
+        copy.fix(every, best.values)
     step = 0
     try:
-        while days:
-            left = deadline - time.perf_counter()
-            if left < 0.2:
-                break
-            step += 1
-            d = days[int(rng.integers(len(days)))]
-            size = min(settings.agents, len(staffed[d]))
-            chosen = sorted(rng.choice(staffed[d], size=size, replace=False).tolist())
-            freed = blocks.block(d, chosen).tolist()
-            blocks.free(freed)
-            blocks.hint(best.values)
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = min(settings.step_limit_s, left)
-            solver.parameters.num_workers = 1
-            solver.parameters.random_seed = seed + step
-            # the step's model is the full one with most domains fixed: presolving all of
-            # it costs more than solving the block (sample week: 22 steps in 25 s without
-            # presolve, 14 with)
-            solver.parameters.cp_model_presolve = False
-            solver.parameters.cp_model_probing_level = 0
-            status = solver.solve(rm.model)
-            if (status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-                    and round(solver.objective_value) < best.objective_points):
-                best = Solution(np.asarray(solver.response_proto.solution, dtype=np.int64),
-                                int(round(solver.objective_value)))
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            while True:
+                left = deadline - time.perf_counter()
+                picks = _pick_blocks(rng, staffed, lanes, settings.agents)
+                if left < 0.2 or not picks:
+                    break
+                limit = min(settings.step_limit_s, left)
+                freed = [copy.block(d, agents) for copy, (d, agents) in zip(copies, picks)]
+                for copy, indices in zip(copies, freed):
+                    copy.free(indices)
+                step += len(picks)
+                found = list(pool.map(
+                    lambda k: copies[k].solve(best.values, limit, seed + step + k),
+                    range(len(picks))))
+                better = [(sol, indices) for sol, indices in zip(found, freed)
+                          if sol is not None and sol.objective_points < best.objective_points]
+                touched = [i for indices in freed for i in indices]
+                for copy, indices in zip(copies, freed):
+                    copy.fix(indices, best.values)
+                if not better:
+                    continue
+                candidate = min((sol for sol, _ in better), key=lambda s: s.objective_points)
+                if len(better) > 1 and deadline - time.perf_counter() > 0.2:
+                    candidate = _combine(copies[0], best, better, touched, candidate,
+                                         deadline - time.perf_counter(), seed + step)
+                best = candidate
+                for copy in copies:
+                    copy.fix(touched, best.values)
                 if on_improve is not None:
                     on_improve(best)
-            blocks.fix(freed, best.values)
     finally:
-        blocks.free(every.tolist())
+        copies[0].free(every)
         rm.model.clear_hints()
     return best
+
+
+def _combine(copy: _Blocks, best: Solution, better: list[tuple[Solution, list[int]]],
+             touched: list[int], fallback: Solution, limit_s: float, seed: int) -> Solution:
+    """The incumbent with every improving block's values, its other variables re-solved;
+    ``fallback`` when that is not better."""
+    values = best.values.copy()
+    for sol, indices in better:
+        values[indices] = sol.values[indices]
+    copy.fix(touched, values)
+    combined = copy.solve(values, limit_s, seed)
+    if combined is not None and combined.objective_points < fallback.objective_points:
+        return combined
+    return fallback

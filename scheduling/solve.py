@@ -218,7 +218,7 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
             recorder.report(better.objective_points / SCALE,
                             max(cp_bound, relaxation.points()) / SCALE)
 
-        solution = day_block_lns(rm, solution, deadline, seed, improved)
+        solution = day_block_lns(rm, solution, deadline, seed, improved, lanes=workers)
     objective = solution.objective_points / SCALE
     bound = max(solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0,
                 relaxation.finish(timeout_s=2.0)) / SCALE

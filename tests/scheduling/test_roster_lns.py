@@ -35,7 +35,8 @@ def _domains(rm):
     return [tuple(v.domain) for v in rm.model.Proto().variables]
 
 
-def test_day_block_lns_improves_a_poor_roster_and_restores_the_model():
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_day_block_lns_improves_a_poor_roster_and_restores_the_model(lanes):
     rm = _model()
     free = _solve(rm.model.clone())
     # a poor but valid roster: every agent starts at the latest start on day 0
@@ -48,7 +49,7 @@ def test_day_block_lns_improves_a_poor_roster_and_restores_the_model():
     before = _domains(rm)
     seen = []
     best = day_block_lns(rm, poor, time.perf_counter() + 5.0, seed=3, on_improve=seen.append,
-                         settings=DayBlockSettings(agents=4, step_limit_s=1.0))
+                         settings=DayBlockSettings(agents=4, step_limit_s=1.0), lanes=lanes)
     assert best.objective_points < poor.objective_points
     assert seen and seen[-1] is best
     assert [s.objective_points for s in seen] == sorted({s.objective_points for s in seen},
@@ -70,6 +71,12 @@ def test_day_block_lns_returns_the_incumbent_when_out_of_time():
     rm = _model()
     incumbent = _solve(rm.model.clone())
     assert day_block_lns(rm, incumbent, time.perf_counter(), seed=0) is incumbent
+
+
+def test_day_block_lns_rejects_zero_lanes():
+    rm = _model()
+    with pytest.raises(ValueError, match="lanes"):
+        day_block_lns(rm, _solve(rm.model.clone()), time.perf_counter() + 1, seed=0, lanes=0)
 
 
 @pytest.mark.parametrize("kwargs", [{"agents": 0}, {"step_limit_s": 0.0}])
