@@ -12,10 +12,18 @@ the first roster put them. Sample week, 45 s of CP-SAT from the greedy roster: o
 Here each step frees coherent blocks: the shifts of a few agents on one day, the break
 placement of their crews on that day and that day's skill allocation. Everything else stays
 fixed at the incumbent (proto domains, changed in place and restored at the end), so
-CP-SAT solves the step, usually to optimality, in about a second without presolve. Sample
-week, 25 s after 30 s of CP-SAT (one seed, 207,696 at the switch): 12 agents a step
-201,470; 8 agents 203,660; 16 agents 202,176; 24 agents 205,649 (steps no longer solved);
-CP-SAT continuing instead ends near 206,000 (its usual 60 s result).
+CP-SAT solves the step, usually to optimality, in one to two seconds without presolve; one
+step per worker runs at once. Sample week, 60 s, 2 workers, seeds 0 and 1 (objective, lower
+is better; CP-SAT alone 206,400-207,700):
+
+* as set here (12 agents, one day, 3 s a step, CP-SAT's LNS first for 55 % of the time):
+  200,297 and 202,312; CP-SAT's share at 35 % or 20 %: 201,513 / 202,894 and 201,347 /
+  202,057; 16 agents 204,555 / 200,803;
+* worse: a 1 s step limit 209,569 / 209,263 (improvements come after the step's LP);
+  linearization level 0 or 2 in the steps 210,659 / 210,379 and 208,299 / 210,519; freeing
+  only the block crews' skill split 203,070 / 202,663; every third block over two days
+  (8 agents) 204,577 / 205,936; half the agents drawn by their own penalty and half among
+  agents sharing their skills 201,836 / 202,673.
 
 An improving step's solution comes from the full model with tighter domains, so it
 satisfies every rule of the model as built.

@@ -33,8 +33,8 @@ LP_WORKER_MAX_VARIABLES = 20_000
 #: share of the search time CP-SAT's own LNS gets on such large models before the day-block
 #: search (:mod:`scheduling.lns`) takes over: CP-SAT's neighbourhoods improve fairness,
 #: preferences and stability fastest at first, the day blocks then move coverage and cost
-#: (sample week, 60 s: 55 % CP-SAT then day blocks 201,470; CP-SAT alone about 206,000-207,700;
-#: day blocks alone from the greedy roster 205,130)
+#: (sample week, 60 s, seeds 0/1: 55 % 200,297 / 202,312, 35 % 201,513 / 202,894, 20 %
+#: 201,347 / 202,057; CP-SAT alone 206,400-207,700)
 CP_SAT_SHARE_LARGE = 0.55
 
 
