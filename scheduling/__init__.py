@@ -19,7 +19,9 @@ windows, pay), ``model`` (CP-SAT variables and hard-rule families), ``soft`` (so
 families and the single objective), ``bound`` (a valid objective floor, added as a cut so
 the reported bound and gap stay honest when CP-SAT's LP does not converge), ``relax``
 (the crew relaxation: individual rules summed over interchangeable agents; the LP of this
-much smaller model, solved by HiGHS beside the search, is the stronger bound), ``warmstart``
+much smaller model, solved by HiGHS beside the search, is the stronger bound), ``lagrange``
+(the LP's duals priced against whole agent weeks: a Lagrangian bound above the LP's),
+``warmstart``
 (greedy first roster), ``hint`` (complete assignment from it), ``lns`` (day-block
 large-neighbourhood search for week-size rosters), ``solve`` (solver parameters, progress
 callback, result), ``extract`` (frames),

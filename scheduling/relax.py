@@ -31,13 +31,15 @@ for postal service workers using a branch and price", J. Scheduling 16).
 :func:`relaxation_bound` solves that model's LP with HiGHS (its interior-point method:
 the sample week's 65k-column LP in about 8 s, where dual simplex needs over two minutes
 and CP-SAT's own LP of the full model does not finish in a minute). Sample week, 60 s:
-bound 182,254 against the objective floor's 151,612.
+bound 182,254 against the objective floor's 151,612. :func:`solve_relaxation` keeps the LP's
+solution and duals for :mod:`scheduling.lagrange`, which prices them against whole weeks.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -50,7 +52,7 @@ from scheduling.model import RosterModel, _locked_options, _place_pieces, _weeks
 from scheduling.problem import RosterProblem
 from scheduling.soft import SoftTerm, _points, add_coverage, set_objective
 
-__all__ = ["build_relaxation", "relaxation_bound", "Profile"]
+__all__ = ["build_relaxation", "relaxation_bound", "solve_relaxation", "Profile", "RelaxationLP"]
 
 
 class Profile:
@@ -60,6 +62,9 @@ class Profile:
         self.crew, self.members, self.options = crew, members, options
         self.counts: dict[tuple[int, ShiftOption], cp_model.IntVar] = {}
         self.works: dict[int, cp_model.LinearExpr] = {}
+        # (d, option) -> index of the constraint n[crew, d, option] == sum of profile counts
+        self.links: dict[tuple[int, ShiftOption], int] = {}
+        self.soft: list[SoftTerm] = []  # the profile's own soft terms
 
     @property
     def size(self) -> int:
@@ -114,7 +119,7 @@ def _add_counts(rm: RosterModel, profiles: list[Profile]) -> None:
                 n = model.new_int_var(0, prof.size, f"m[{k},{d},{option.start_min},"
                                                     f"{option.length_min}]")
                 prof.counts[d, option] = n
-                per_crew[prof.crew, d][option].append(n)
+                per_crew[prof.crew, d][option].append((prof, n))
             works = sum(prof.counts[d, o] for o in prof.options[d])
             prof.works[d] = works
             if prof.options[d]:
@@ -131,7 +136,9 @@ def _add_counts(rm: RosterModel, profiles: list[Profile]) -> None:
                 upper = len(members)
                 n = model.new_int_var(0, upper, f"n[{g},{d},{option.start_min},"
                                                 f"{option.length_min}]")
-                model.add(n == sum(ms))
+                link = model.add(n == sum(m for _, m in ms))
+                for prof, _ in ms:
+                    prof.links[d, option] = link.index
                 rm.counts[g, d][option] = n
                 rm.pieces[g, d, option] = _place_pieces(rm, n, upper, option, fixed_of(day),
                                                         f"{g},{d},{option.start_min}")
@@ -240,7 +247,9 @@ def build_relaxation(problem: RosterProblem) -> tuple[RosterModel, list[Profile]
         _add_rules(rm, prof)
     add_coverage(rm)
     for prof in profiles:
+        before = len(rm.soft)
         _add_soft(rm, prof)
+        prof.soft = rm.soft[before:]
     set_objective(rm, floor=False)
     return rm, profiles
 
@@ -286,18 +295,24 @@ def _linear_rows(constraint) -> list[tuple[list[int], list[float], float, float]
 
 def _lp_arrays(model: cp_model.CpModel) -> dict:
     """The linear relaxation of a CP-SAT model, as the arrays of :func:`scipy.optimize.linprog`."""
+    return _lp_system(model)[0]
+
+
+def _lp_system(model: cp_model.CpModel) -> tuple[dict, np.ndarray]:
+    """:func:`_lp_arrays` and, for each row of ``A_eq``, the index of its proto constraint."""
     proto = model.proto
     n_vars = len(proto.variables)
     bounds = np.array([(v.domain[0], v.domain[len(v.domain) - 1]) for v in proto.variables],
                       dtype=float)
-    rows, cols, coefs, lower, upper = [], [], [], [], []
-    for constraint in proto.constraints:
+    rows, cols, coefs, lower, upper, origin = [], [], [], [], [], []
+    for index, constraint in enumerate(proto.constraints):
         for row_cols, row_coefs, lo, hi in _linear_rows(constraint):
             rows += [len(lower)] * len(row_cols)
             cols += row_cols
             coefs += row_coefs
             lower.append(lo)
             upper.append(hi)
+            origin.append(index)
     matrix = sparse.csr_array((coefs, (rows, cols)), shape=(len(lower), n_vars), dtype=float)
     lower, upper = np.array(lower, dtype=float), np.array(upper, dtype=float)
     lower[lower <= -2**62], upper[upper >= 2**62] = -np.inf, np.inf
@@ -306,9 +321,44 @@ def _lp_arrays(model: cp_model.CpModel) -> dict:
     cost = np.zeros(n_vars)
     np.add.at(cost, np.array(proto.objective.vars, dtype=np.int64),
               np.array(proto.objective.coeffs, dtype=float))
-    return {"c": cost, "A_ub": sparse.vstack([matrix[has_upper], -matrix[has_lower]]).tocsr(),
-            "b_ub": np.concatenate([upper[has_upper], -lower[has_lower]]),
-            "A_eq": matrix[equal], "b_eq": lower[equal], "bounds": bounds}
+    return ({"c": cost, "A_ub": sparse.vstack([matrix[has_upper], -matrix[has_lower]]).tocsr(),
+             "b_ub": np.concatenate([upper[has_upper], -lower[has_lower]]),
+             "A_eq": matrix[equal], "b_eq": lower[equal], "bounds": bounds},
+            np.array(origin, dtype=np.int64)[equal])
+
+
+@dataclass(frozen=True, eq=False)
+class RelaxationLP:
+    """The crew relaxation, its LP optimum and the duals of its equality rows.
+
+    ``row_duals`` maps a proto constraint index to the LP dual of its row (HiGHS'
+    marginals: the objective's derivative with respect to the row's right-hand side).
+    """
+
+    model: RosterModel
+    profiles: list[Profile]
+    values: np.ndarray
+    objective: float
+    row_duals: dict[int, float]
+
+    def bound_points(self) -> int:
+        """The LP optimum as a bound in objective points, lowered by a relative 1e-6 (HiGHS'
+        feasibility tolerances) before rounding up."""
+        return max(math.ceil(self.objective - 1e-6 * max(abs(self.objective), 1.0)), 0)
+
+
+def solve_relaxation(problem: RosterProblem, time_limit_s: float) -> RelaxationLP | None:
+    """Build the crew relaxation and solve its LP with HiGHS' interior-point method (with
+    crossover, so the duals are those of a basis); None when it does not finish within
+    ``time_limit_s``."""
+    rm, profiles = build_relaxation(problem)
+    arrays, eq_constraints = _lp_system(rm.model)
+    result = linprog(**arrays, method="highs-ipm",
+                     options={"time_limit": max(float(time_limit_s), 0.1), "presolve": True})
+    if result.status != 0:
+        return None
+    duals = dict(zip(eq_constraints.tolist(), np.asarray(result.eqlin.marginals).tolist()))
+    return RelaxationLP(rm, profiles, np.asarray(result.x), float(result.fun), duals)
 
 
 def relaxation_bound(problem: RosterProblem, time_limit_s: float) -> int | None:
@@ -320,11 +370,5 @@ def relaxation_bound(problem: RosterProblem, time_limit_s: float) -> int | None:
     in about 8 s where dual simplex takes over two minutes. The optimum is lowered by a
     relative 1e-6 before rounding up, which covers HiGHS' feasibility tolerances.
     """
-    rm, _ = build_relaxation(problem)
-    arrays = _lp_arrays(rm.model)
-    result = linprog(**arrays, method="highs-ipm",
-                     options={"time_limit": max(float(time_limit_s), 0.1), "presolve": True})
-    if result.status != 0:
-        return None
-    value = float(result.fun)
-    return max(math.ceil(value - 1e-6 * max(abs(value), 1.0)), 0)
+    lp = solve_relaxation(problem, time_limit_s)
+    return None if lp is None else lp.bound_points()

@@ -18,7 +18,8 @@ from scheduling.model import SCALE, RosterModel, build_model
 from scheduling.problem import RosterProblem
 from scheduling.hint import Solution
 from scheduling.lns import day_block_lns
-from scheduling.relax import relaxation_bound
+from scheduling.lagrange import tour_bound
+from scheduling.relax import solve_relaxation
 from scheduling.warmstart import greedy_solutions
 
 __all__ = ["ProgressPoint", "RosterResult", "RosterNotFoundError", "solve_model",
@@ -78,22 +79,33 @@ class RosterResult:
 
 
 class _RelaxationBound:
-    """:func:`scheduling.relax.relaxation_bound` in a background thread.
+    """The crew relaxation's LP bound, then its Lagrangian tour bound, in a background thread.
 
-    HiGHS releases the GIL, so the LP runs beside the greedy start and CP-SAT's workers;
-    its value (objective points, or None until it finishes) tightens the reported bound,
-    which on week-size rosters otherwise comes from the objective floor alone.
+    HiGHS releases the GIL, so the LP (:func:`scheduling.relax.solve_relaxation`) runs
+    beside the greedy start and CP-SAT's workers; its value (objective points, or None
+    until it finishes) tightens the reported bound, which on week-size rosters otherwise
+    comes from the objective floor alone. With ``tours`` the LP's duals are then priced
+    against whole agent weeks (:func:`scheduling.lagrange.tour_bound`) until the same
+    deadline, which can only raise the bound.
     """
 
-    def __init__(self, problem: RosterProblem, time_limit_s: float):
+    def __init__(self, problem: RosterProblem, time_limit_s: float, tours: bool = True):
         self.value: int | None = None
-        self._thread = threading.Thread(target=self._run, args=(problem, time_limit_s),
+        deadline = time.perf_counter() + time_limit_s
+        self._thread = threading.Thread(target=self._run, args=(problem, deadline, tours),
                                          name="roster-relaxation-bound", daemon=True)
         self._thread.start()
 
-    def _run(self, problem: RosterProblem, time_limit_s: float) -> None:
+    def _run(self, problem: RosterProblem, deadline: float, tours: bool) -> None:
         try:
-            self.value = relaxation_bound(problem, time_limit_s)
+            lp = solve_relaxation(problem, deadline - time.perf_counter())
+            if lp is None:
+                return
+            self.value = lp.bound_points()
+            if tours:
+                better = tour_bound(problem, lp, deadline)
+                if better is not None and better > self.value:
+                    self.value = better
         except Exception as exc:  # noqa: BLE001 - the bound is optional; the roster is not
             warnings.warn(f"roster: the relaxation bound was not computed ({exc}); the reported "
                           "bound is CP-SAT's alone", RuntimeWarning, stacklevel=1)
