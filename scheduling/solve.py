@@ -17,8 +17,8 @@ from scheduling.extract import extract_frames, objective_components
 from scheduling.model import SCALE, RosterModel, build_model
 from scheduling.problem import RosterProblem
 from scheduling.hint import Solution
-from scheduling.lns import day_block_lns
 from scheduling.lagrange import tour_bound
+from scheduling.lns import day_block_lns
 from scheduling.relax import solve_relaxation
 from scheduling.warmstart import greedy_solutions
 
@@ -186,7 +186,8 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
     every agent, and a complete hint for the search either way. On large models CP-SAT's
     LNS gets ``CP_SAT_SHARE_LARGE`` of the search time and the day-block search
     (:mod:`scheduling.lns`) the rest. The LP of the crew relaxation (:mod:`scheduling.relax`)
-    runs alongside; the reported bound is the better of CP-SAT's and that LP's.
+    and then its tour bound (:mod:`scheduling.lagrange`) run alongside; the reported bound
+    is the best of CP-SAT's and theirs.
 
     Raises
     ------
