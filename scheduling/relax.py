@@ -341,6 +341,13 @@ class RelaxationLP:
     objective: float
     row_duals: dict[int, float]
 
+    def shares(self) -> dict[tuple[int, int, ShiftOption], float]:
+        """``{(agent, day, option): share}``: the LP's count of the agent's profile on that
+        shift divided by the profile's size."""
+        return {(a, d, option): float(self.values[m.index]) / prof.size
+                for prof in self.profiles for (d, option), m in prof.counts.items()
+                for a in prof.members}
+
     def bound_points(self) -> int:
         """The LP optimum as a bound in objective points, lowered by a relative 1e-6 (HiGHS'
         feasibility tolerances) before rounding up."""

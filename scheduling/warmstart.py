@@ -22,7 +22,7 @@ from scheduling.grid import ShiftOption, last_week_starts, option_cost, previous
 from scheduling.hint import Solution, solution_from_placement
 from scheduling.model import RosterModel
 
-__all__ = ["Solution", "greedy_shifts", "greedy_solutions", "greedy_solution"]
+__all__ = ["Solution", "greedy_shifts", "greedy_solutions", "greedy_solution", "lp_guide"]
 
 
 class _Residual:
@@ -198,7 +198,11 @@ def _score(rm: RosterModel, a: int, chosen: dict, d: int, option: ShiftOption,
 
 
 def _pick(rm: RosterModel, residual: _Residual, a: int, chosen: dict, skills: list[int],
-          costs: dict, last: dict, floor: float) -> tuple[int, ShiftOption] | None:
+          costs: dict, last: dict, floor: float, guide: dict | None = None
+          ) -> tuple[int, ShiftOption] | None:
+    """The agent's best next shift scoring above ``floor``. ``guide`` adds a bonus per
+    ``(a, d, option)`` to the choice; a shift beyond the contract minimum (``floor`` 0)
+    must still pay for itself without it."""
     best, best_score = None, floor
     for d in range(len(rm.problem.days)):
         if not rm.shifts[a, d] or not _day_ok(rm, a, chosen, d):
@@ -209,6 +213,10 @@ def _pick(rm: RosterModel, residual: _Residual, a: int, chosen: dict, skills: li
                 continue
             lo, hi = residual.span(option)
             score = _score(rm, a, chosen, d, option, cs[hi] - cs[lo], costs[d, option], last)
+            if guide:
+                if floor == 0.0 and score <= 0.0:
+                    continue
+                score += guide.get((a, d, option), 0.0)
             if score - 1e-3 * d > best_score:
                 best, best_score = (d, option), score - 1e-3 * d
     return best
@@ -221,7 +229,8 @@ def _pieces_fit(option: ShiftOption, fixed: tuple, rules, step: int) -> bool:
                for _, lo, hi, length in option.pieces(rules))
 
 
-def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> dict | None:
+def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict,
+                 guide: dict | None = None) -> dict | None:
     """Best shifts of agent ``a`` against the current residual (None if min hours fail)."""
     problem = rm.problem
     agent, contract = problem.agents[a], problem.contract_of(problem.agents[a])
@@ -241,19 +250,20 @@ def _place_agent(rm: RosterModel, residual: _Residual, a: int, last: dict) -> di
                 rm, a, chosen, d, o, cs[residual.span(o)[1]] - cs[residual.span(o)[0]],
                 costs[d, o], last))
     while sum(o.paid_min for o in chosen.values()) < contract.min_hours_week * 60:
-        pick = _pick(rm, residual, a, chosen, skills, costs, last, -np.inf)
+        pick = _pick(rm, residual, a, chosen, skills, costs, last, -np.inf, guide)
         if pick is None:
             return None
         chosen[pick[0]] = pick[1]
     while True:  # extra shifts up to max hours while they lower the objective
-        pick = _pick(rm, residual, a, chosen, skills, costs, last, 0.0)
+        pick = _pick(rm, residual, a, chosen, skills, costs, last, 0.0, guide)
         if pick is None:
             break
         chosen[pick[0]] = pick[1]
     return chosen if _days_off_ok(rm, a, chosen) else None
 
 
-def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0) -> Iterator[tuple]:
+def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0,
+                  guide: dict | None = None) -> Iterator[tuple]:
     """Yield ``({agent: {day: option}}, {(agent, day): [offset per lunch/break]})``.
 
     Construction (fullest contracts, then most skills first) is yielded first; then up to
@@ -280,7 +290,7 @@ def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0) -> It
                 break
             if a in taken:
                 residual.restore(taken.pop(a))
-            chosen = _place_agent(rm, residual, a, last)
+            chosen = _place_agent(rm, residual, a, last, guide)
             if chosen is None:
                 chosen = placed.get(a)  # keep the previous placement (or none)
             if chosen is None:
@@ -301,15 +311,25 @@ def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0) -> It
 
 
 
-def greedy_solutions(rm: RosterModel, budget_s: float = 3.0) -> Iterator[Solution]:
+def greedy_solutions(rm: RosterModel, budget_s: float = 3.0,
+                     guide: dict | None = None) -> Iterator[Solution]:
     """Complete assignments of every variable: after construction, then after improvement.
 
     ``complete`` is False when the greedy left agents unplaced (their shifts are 0). Up to
     ten ruin-and-recreate rounds within ``budget_s``: on the sample week they take the
-    first roster from 228,000 (two rounds, 1.3 s) to 223,000 (ten, 3.9 s).
+    first roster from 228,000 (two rounds, 1.3 s) to 223,000 (ten, 3.9 s). ``guide``
+    (points per ``(agent, day, option)``, e.g. from :func:`lp_guide`) steers the choice of
+    shifts toward a relaxation's solution.
     """
-    for placed, pieces in greedy_shifts(rm, passes=10, budget_s=budget_s):
+    for placed, pieces in greedy_shifts(rm, passes=10, budget_s=budget_s, guide=guide):
         yield solution_from_placement(rm, placed, pieces)
+
+
+def lp_guide(shares: dict, weight: float) -> dict:
+    """Greedy bonus ``weight * share`` per ``(agent, day, option)`` from the share of the
+    agent's profile the relaxation's LP puts on that shift
+    (:meth:`scheduling.relax.RelaxationLP.shares`)."""
+    return {key: weight * share for key, share in shares.items() if share > 0}
 
 
 def greedy_solution(rm: RosterModel, budget_s: float = 3.0) -> Solution:

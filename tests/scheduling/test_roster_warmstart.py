@@ -74,3 +74,22 @@ def test_last_week_hint_steers_the_first_roster():
         rm = build_model(problem(agents, days(1), {"phone": [(8, 20, 1)]}, hint=hint))
         placed, _ = list(greedy_shifts(rm))[-1]
         assert placed[0][0].start_min == expected
+
+
+def test_lp_guide_steers_the_greedy_and_shares_are_per_agent_fractions():
+    from scheduling.relax import solve_relaxation
+    from scheduling.warmstart import greedy_shifts, lp_guide
+
+    prob = problem(_agents(), days(3), PROFILE)
+    lp = solve_relaxation(prob, 10)
+    shares = lp.shares()
+    for a in range(len(prob.agents)):
+        for d in range(3):
+            assert 0.0 <= sum(v for (b, e, _), v in shares.items() if (b, e) == (a, d)) <= 1 + 1e-6
+    rm = build_model(prob)
+    placed, _ = next(greedy_shifts(rm, passes=0))
+    # a bonus on a start the plain greedy does not give agent F0 on day 0 makes it take that one
+    d, option = next((d, o) for d in range(3) for o, _ in rm.shifts[0, d]
+                     if placed[0].get(d) not in (None, o))
+    guided, _ = next(greedy_shifts(rm, passes=0, guide=lp_guide({(0, d, option): 1.0}, 1e6)))
+    assert guided[0][d] == option
