@@ -41,10 +41,11 @@ CP_SAT_SHARE_LARGE = 0.55
 
 #: greedy bonus (objective points) for a shift the relaxation's LP gives the agent's whole
 #: profile; on large models CP-SAT stops when the LP arrives and the LP-guided greedy
-#: roster restarts the search when it is better than CP-SAT's (sample week: greedy 215,298
-#: against 219,021; 40 s of day blocks from it 198,950 against 201,924 from the plain
-#: greedy; the whole solve at 60 s, seeds 0/1: 197,223 / 197,933 against 202,175 / 200,511)
-LP_GUIDE_POINTS = 2000.0
+#: roster restarts the search when it is better than CP-SAT's. Sample week, the whole solve
+#: at 60 s, seeds 0/1: bonus 1,000: 199,303 / 198,273; 2,000: 197,223 / 197,933; 5,000:
+#: 194,592 / 195,992; 10,000: 193,534 / 195,366; 20,000: 193,845 / 195,480; without the
+#: guided restart 202,175 / 200,511
+LP_GUIDE_POINTS = 10_000.0
 
 
 class RosterNotFoundError(RuntimeError):
