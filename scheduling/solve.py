@@ -232,8 +232,9 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
             greedy = candidate
     _hint(rm, greedy)
     solver = cp_model.CpSolver()
-    deadline = started + time_limit_s - 1.0  # keep ~1 s of the limit for extraction
     large = len(rm.model.proto.variables) > LP_WORKER_MAX_VARIABLES
+    # keep time for extraction (week-size rosters: about 1.5 s with the bound thread's join)
+    deadline = started + time_limit_s - (1.6 if large else 1.0)
     search_s = max(deadline - time.perf_counter(), 0.5)
     _configure(solver, search_s * CP_SAT_SHARE_LARGE if large else search_s, workers, seed,
                large=large)
