@@ -29,11 +29,10 @@ import time
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduling.model import (RosterModel, add_consecutive_days, add_late_shifts, add_max_days,
-                              add_rest, add_shift_choice, add_weekly_hours)
+from scheduling.model import AGENT_RULES, RosterModel, add_shift_choice
 from scheduling.problem import RosterProblem
 from scheduling.relax import Profile, RelaxationLP
-from scheduling.soft import add_cost, add_fairness, add_preferences, add_stability
+from scheduling.soft import AGENT_GOALS
 
 __all__ = ["tour_bound"]
 
@@ -70,9 +69,7 @@ def _agent_week(problem: RosterProblem, a: int) -> RosterModel:
         locked = locked[locked["agent_id"] == agent.agent_id]
     alone = dataclasses.replace(problem, agents=(agent,), hint=None, locked=locked)
     rm = RosterModel(alone, cp_model.CpModel())
-    for family in (add_shift_choice, add_weekly_hours, add_max_days, add_late_shifts, add_rest,
-                   add_consecutive_days, add_cost, add_preferences, add_fairness,
-                   add_stability):
+    for family in (add_shift_choice, *AGENT_RULES, *AGENT_GOALS):
         family(rm)
     return rm
 

@@ -13,8 +13,9 @@ Here each step frees coherent blocks: the shifts of a few agents on one day, the
 placement of their crews on that day and that day's skill allocation. Everything else stays
 fixed at the incumbent (proto domains, changed in place and restored at the end), so
 CP-SAT solves the step, usually to optimality, in one to two seconds without presolve; one
-step per worker runs at once. Sample week, 60 s, 2 workers, seeds 0 and 1 (objective, lower
-is better; CP-SAT alone 206,400-207,700):
+step per worker runs at once. Sample week, 60 s, 2 workers, seeds 0 and 1, measured before
+the LP-guided restart of :mod:`scheduling.solve` (objective, lower is better; CP-SAT alone
+206,400-207,700):
 
 * as set here (12 agents, one day, 3 s a step, CP-SAT's LNS first for 55 % of the time):
   200,297 and 202,312; CP-SAT's share at 35 % or 20 %: 201,513 / 202,894 and 201,347 /
@@ -60,17 +61,17 @@ class DayBlockSettings:
             raise ValueError(f"step_limit_s must be > 0, got {self.step_limit_s!r}")
 
 
-class _Blocks:
-    """Proto indices of the freeable blocks and their domains as built, on one model copy.
+class _BlockIndex:
+    """Proto indices of the freeable blocks and their domains as built (shared by copies
+    made with ``CpModel.clone``, which keep the indices).
 
     ``cells[a, d]`` are agent ``a``'s shift literals and work flag on day ``d``;
     ``placement[g, d]`` the lunch/break counts of crew ``g`` on day ``d``; ``allocation[d]``
-    the skill split of day ``d``. Copies made with ``CpModel.clone`` share the indices.
+    the skill split of day ``d``.
     """
 
-    def __init__(self, rm: RosterModel, model: cp_model.CpModel):
-        self.model = model
-        self.proto = model.Proto()
+    def __init__(self, rm: RosterModel):
+        proto = rm.model.Proto()
         self.crew_of = {a: g for g, (_, _, members) in enumerate(rm.crews) for a in members}
         self.cells = {(a, d): np.array([v.index for _, v in xs] + [rm.works[a, d].index])
                       for (a, d), xs in rm.shifts.items()}
@@ -86,9 +87,9 @@ class _Blocks:
         self.built = {}  # index -> (lo, hi) as built, for every index this search touches
         for ids in (*self.cells.values(), *self.placement.values(), *self.allocation.values()):
             for i in ids.tolist():
-                domain = self.proto.variables[i].domain
+                domain = proto.variables[i].domain
                 if len(domain) != 2:
-                    raise ValueError(f"variable {self.proto.variables[i].name} has a "
+                    raise ValueError(f"variable {proto.variables[i].name} has a "
                                      f"non-interval domain; the day-block search needs [lo, hi]")
                 self.built[i] = (domain[0], domain[1])
 
@@ -100,6 +101,13 @@ class _Blocks:
         parts += [self.allocation[d]] if d in self.allocation else []
         return np.concatenate(parts).tolist() if parts else []
 
+
+class _Blocks:
+    """One model copy whose block domains are fixed and freed in place."""
+
+    def __init__(self, index: _BlockIndex, model: cp_model.CpModel):
+        self.index, self.model, self.proto = index, model, model.Proto()
+
     def fix(self, indices, values: np.ndarray) -> None:
         variables = self.proto.variables
         for i in indices:
@@ -110,7 +118,7 @@ class _Blocks:
         variables = self.proto.variables
         for i in indices:
             domain = variables[i].domain
-            domain[0], domain[1] = self.built[i]
+            domain[0], domain[1] = self.index.built[i]
 
     def solve(self, hint: np.ndarray, limit_s: float, seed: int) -> Solution | None:
         """Solve this copy as its domains stand, from ``hint``; None without a solution."""
@@ -169,12 +177,13 @@ def day_block_lns(rm: RosterModel, incumbent: Solution, deadline: float, seed: i
     if lanes < 1:
         raise ValueError(f"lanes must be >= 1, got {lanes!r}")
     rng = np.random.default_rng(seed)
-    copies = [_Blocks(rm, rm.model)]
-    copies += [_Blocks(rm, rm.model.clone()) for _ in range(lanes - 1)]
+    index = _BlockIndex(rm)
+    copies = [_Blocks(index, rm.model)]
+    copies += [_Blocks(index, rm.model.clone()) for _ in range(lanes - 1)]
     n_days = len(rm.problem.days)
     staffed = {d: [a for a in range(len(rm.problem.agents)) if rm.shifts[a, d]]
                for d in range(n_days)}
-    every = sorted(copies[0].built)
+    every = sorted(index.built)
     best = incumbent
     for copy in copies:
         copy.fix(every, best.values)
@@ -187,7 +196,7 @@ def day_block_lns(rm: RosterModel, incumbent: Solution, deadline: float, seed: i
                 if left < 0.2 or not picks:
                     break
                 limit = min(settings.step_limit_s, left)
-                freed = [copy.block(d, agents) for copy, (d, agents) in zip(copies, picks)]
+                freed = [index.block(d, agents) for d, agents in picks]
                 for copy, indices in zip(copies, freed):
                     copy.free(indices)
                 step += len(picks)

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from scheduling.grid import ShiftOption, agent_day_options, contract_options, previous_end_min
 from scheduling.problem import RosterProblem
 
-__all__ = ["RosterModel", "build_model", "FAMILIES", "SCALE"]
+__all__ = ["RosterModel", "build_model", "FAMILIES", "AGENT_RULES", "SCALE"]
 
 #: hard-rule families that carry an enforcement literal per agent in explain mode
 FAMILIES = ("availability", "time_off", "min_hours", "max_hours", "max_days", "rest",
@@ -240,6 +240,11 @@ def _weeks(n_days: int) -> list[range]:
     return [range(s, min(s + 7, n_days)) for s in range(0, n_days, 7)]
 
 
+#: hard families on one agent's own shift literals (after ``add_shift_choice``); the
+#: Lagrangian tour bound (:mod:`scheduling.lagrange`) builds one agent's week from them
+AGENT_RULES = (add_weekly_hours, add_max_days, add_late_shifts, add_rest, add_consecutive_days)
+
+
 def build_model(problem: RosterProblem, explain: bool = False, floor: bool = True
                 ) -> RosterModel:
     """Build the full roster model: hard families, soft families, one objective.
@@ -257,11 +262,8 @@ def build_model(problem: RosterProblem, explain: bool = False, floor: bool = Tru
     rm = RosterModel(problem, cp_model.CpModel(), explain=explain)
     add_shift_choice(rm)
     add_crew_breaks(rm)
-    add_weekly_hours(rm)
-    add_max_days(rm)
-    add_late_shifts(rm)
-    add_rest(rm)
-    add_consecutive_days(rm)
+    for family in AGENT_RULES:
+        family(rm)
     add_soft_goals(rm)
     set_objective(rm, floor=floor and not explain)
     return rm

@@ -18,7 +18,7 @@ from scheduling.bound import objective_floor
 from scheduling.grid import last_week_starts, option_cost, requirement_map
 from scheduling.model import SCALE, RosterModel
 
-__all__ = ["SoftTerm", "GOALS", "add_soft_goals", "add_last_week", "set_objective"]
+__all__ = ["SoftTerm", "GOALS", "AGENT_GOALS", "add_soft_goals", "add_last_week", "set_objective"]
 
 #: objective components, in report order
 GOALS = ("under_coverage", "over_coverage", "cost", "preference", "fairness", "stability",
@@ -307,13 +307,16 @@ def _add_start_distance(rm: RosterModel, goal: str, weight: float, a: int, d: in
                                 tuple(hours), "h", what, a, None, d))
 
 
+#: soft families priced on one agent's own shift literals (the last week's starts aside);
+#: the Lagrangian tour bound (:mod:`scheduling.lagrange`) prices one agent's week with them
+AGENT_GOALS = (add_cost, add_preferences, add_fairness, add_stability)
+
+
 def add_soft_goals(rm: RosterModel) -> None:
     """All soft families, in report order."""
     add_coverage(rm)
-    add_cost(rm)
-    add_preferences(rm)
-    add_fairness(rm)
-    add_stability(rm)
+    for family in AGENT_GOALS:
+        family(rm)
     add_last_week(rm)
 
 

@@ -35,8 +35,8 @@ LP_WORKER_MAX_VARIABLES = 20_000
 #: day-block search (:mod:`scheduling.lns`) takes over (it stops earlier when the
 #: relaxation's LP arrives, see LP_GUIDE_POINTS): CP-SAT's neighbourhoods improve fairness,
 #: preferences and stability fastest at first, the day blocks then move coverage and cost
-#: (sample week, 60 s, seeds 0/1: 55 % 200,297 / 202,312, 35 % 201,513 / 202,894, 20 %
-#: 201,347 / 202,057; CP-SAT alone 206,400-207,700)
+#: (sample week, 60 s, seeds 0/1, before the LP-guided restart: 55 % 200,297 / 202,312,
+#: 35 % 201,513 / 202,894, 20 % 201,347 / 202,057; CP-SAT alone 206,400-207,700)
 CP_SAT_SHARE_LARGE = 0.55
 
 #: greedy bonus (objective points) for a shift the relaxation's LP gives the agent's whole

@@ -269,7 +269,8 @@ def greedy_shifts(rm: RosterModel, passes: int = 2, budget_s: float = 3.0,
     Construction (fullest contracts, then most skills first) is yielded first; then up to
     ``passes`` rounds of ruin-and-recreate per agent (take the agent's shifts out, place it
     again) within ``budget_s`` seconds, and the final placement is yielded again. Agents the greedy
-    cannot place within their rules are absent.
+    cannot place within their rules are absent. ``guide`` is a bonus per ``(agent, day,
+    option)`` (:func:`lp_guide`).
 
     Multi-skilled agents placed first take the hours where several channels are short and
     leave single-skill agents the rest, spreading evening shifts over more agents. Sample

@@ -32,8 +32,8 @@ def test_cheapest_week_pays_every_soft_term_of_one_agent():
     prob = _two_day_problem()
     lp = solve_relaxation(prob, 10)
     (prof,) = lp.profiles
-    prices = {(d, o): (-1e6 if o.start_min == start else 0.0)
-              for (d, o) in prof.counts for start in [(8 * 60, 11 * 60)[d]]}
+    discounted = (8 * 60, 11 * 60)  # start on day 0, on day 1
+    prices = {(d, o): -1e6 if o.start_min == discounted[d] else 0.0 for d, o in prof.counts}
     week = _cheapest_week(prob, prof, prices, 10)
     # both discounted shifts, 2 x 8 paid hours at 30, their starts 3 h apart at 10 per hour
     assert week == pytest.approx(-2e6 + (2 * 8 * 30 + 3 * 10) * SCALE)
