@@ -36,7 +36,11 @@ LP_WORKER_MAX_VARIABLES = 20_000
 #: relaxation's LP arrives, see LP_GUIDE_POINTS): CP-SAT's neighbourhoods improve fairness,
 #: preferences and stability fastest at first, the day blocks then move coverage and cost
 #: (sample week, 60 s, seeds 0/1, before the LP-guided restart: 55 % 200,297 / 202,312,
-#: 35 % 201,513 / 202,894, 20 % 201,347 / 202,057; CP-SAT alone 206,400-207,700)
+#: 35 % 201,513 / 202,894, 20 % 201,347 / 202,057; CP-SAT alone 206,400-207,700). With
+#: 30-agent day blocks, day blocks on one lane instead of CP-SAT until the LP arrives:
+#: 193,790 / 194,168 against 190,086 / 189,236 (preferences 5.1k against 2.5k: CP-SAT's
+#: phase is where agents swap shifts within crews); CP-SAT on one worker while the LP
+#: solves: 191,098 / 189,716
 CP_SAT_SHARE_LARGE = 0.55
 
 #: greedy bonus (objective points) for a shift the relaxation's LP gives the agent's whole
@@ -44,7 +48,8 @@ CP_SAT_SHARE_LARGE = 0.55
 #: roster restarts the search when it is better than CP-SAT's. Sample week, the whole solve
 #: at 60 s, seeds 0/1: bonus 1,000: 199,303 / 198,273; 2,000: 197,223 / 197,933; 5,000:
 #: 194,592 / 195,992; 10,000: 193,534 / 195,366; 20,000: 193,845 / 195,480; without the
-#: guided restart 202,175 / 200,511
+#: guided restart 202,175 / 200,511. Again with 30-agent day blocks: 5,000: 192,177 /
+#: 192,185; 10,000: 190,086 / 189,236; 20,000: 190,452 / 192,658
 LP_GUIDE_POINTS = 10_000.0
 
 
