@@ -21,7 +21,11 @@ into its LP at once: 24 sample-week blocks of 12 agents, each solved to optimali
 solve at 60 s, 2 workers, seeds 0 and 1 (objective, lower is better; bound 182,410):
 12 agents 191,210 / 192,431; 16: 191,393 / 191,120; 20: 190,797 / 191,053; 24: 190,535 /
 190,406; **30: 190,086 / 189,236**; 40: 188,299 / 190,465; 50: 192,030 / 191,816; 30 or
-40 agents with 5 s a step: 190,476 / 191,074 and 189,364 / 190,747.
+40 agents with 5 s a step: 190,476 / 191,074 and 189,364 / 190,747. Other block shapes,
+points gained per second of solving from one 191.2k roster (day blocks of 30: 67.7): four
+agents of one crew over the whole week with their crew's breaks and skill split 27.8, eight
+16.8; 15 agents over two consecutive days 19.4; four random agents' whole weeks 0.1. At the
+plateau a 600 s solve reaches (187,215) none of them gains more than 90 points in 12 steps.
 
 Measured earlier with the default step parameters and before the LP-guided restart of
 :mod:`scheduling.solve` (CP-SAT alone 206,400-207,700):
