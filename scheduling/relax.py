@@ -26,8 +26,8 @@ and starts moved from last week's roster at their floor of zero (stability as a 
 from anchors the profile's agents hold all week to each day's starts was measured on the
 sample week: the LP rose only from 181,401 to 181,590, since single-agent profiles split
 their anchors fractionally, and took 22.5 s instead of 11.6 s). Every roster of the full
-model therefore maps to a relaxed solution of no larger objective, so any lower bound proved on the relaxation (its LP bound or its
-optimum) is a valid lower bound for the roster model (the aggregation argument of
+model therefore maps to a relaxed solution of no larger objective, so any lower bound proved
+on the relaxation (its LP bound or its optimum) is a valid lower bound for the roster model (the aggregation argument of
 tour-scheduling decompositions, e.g. Brunner & Bard 2013, "Flexible weekly tour scheduling
 for postal service workers using a branch and price", J. Scheduling 16).
 

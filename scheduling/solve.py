@@ -98,31 +98,30 @@ class _RelaxationBound:
     HiGHS releases the GIL, so the LP (:func:`scheduling.relax.solve_relaxation`) runs
     beside the greedy start and CP-SAT's workers; its value (objective points, or None
     until it finishes) tightens the reported bound, which on week-size rosters otherwise
-    comes from the objective floor alone. With ``tours`` the LP's duals are then priced
-    against whole agent weeks (:func:`scheduling.lagrange.tour_bound`) until the same
-    deadline, which can only raise the bound.
+    comes from the objective floor alone. The LP's duals are then priced against whole
+    agent weeks (:func:`scheduling.lagrange.tour_bound`) until the same deadline, which can
+    only raise the bound.
     """
 
-    def __init__(self, problem: RosterProblem, time_limit_s: float, tours: bool = True):
+    def __init__(self, problem: RosterProblem, time_limit_s: float):
         self.value: int | None = None
         self.lp: RelaxationLP | None = None
         self.lp_ready = threading.Event()  # set when the LP is solved (or has failed)
         deadline = time.perf_counter() + time_limit_s
-        self._thread = threading.Thread(target=self._run, args=(problem, deadline, tours),
+        self._thread = threading.Thread(target=self._run, args=(problem, deadline),
                                          name="roster-relaxation-bound", daemon=True)
         self._thread.start()
 
-    def _run(self, problem: RosterProblem, deadline: float, tours: bool) -> None:
+    def _run(self, problem: RosterProblem, deadline: float) -> None:
         try:
             lp = solve_relaxation(problem, deadline - time.perf_counter())
             if lp is None:
                 return
             self.lp, self.value = lp, lp.bound_points()
             self.lp_ready.set()
-            if tours:
-                better = tour_bound(problem, lp, deadline)
-                if better is not None and better > self.value:
-                    self.value = better
+            better = tour_bound(problem, lp, deadline)
+            if better is not None and better > self.value:
+                self.value = better
         except Exception as exc:  # noqa: BLE001 - the bound is optional; the roster is not
             warnings.warn(f"roster: the relaxation bound was not computed ({exc}); the reported "
                           "bound is CP-SAT's alone", RuntimeWarning, stacklevel=1)
@@ -215,9 +214,10 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
     every agent, and a complete hint for the search either way. On large models CP-SAT's
     LNS runs until the relaxation's LP is solved (at most ``CP_SAT_SHARE_LARGE`` of the
     search time), the greedy guided by the LP's solution restarts from a better roster
-    when it finds one, and the day-block search (:mod:`scheduling.lns`) takes the rest. The LP of the crew relaxation (:mod:`scheduling.relax`)
-    and then its tour bound (:mod:`scheduling.lagrange`) run alongside; the reported bound
-    is the best of CP-SAT's and theirs.
+    when it finds one, and the day-block search (:mod:`scheduling.lns`) takes the rest. The
+    LP of the crew relaxation (:mod:`scheduling.relax`) and then its tour bound
+    (:mod:`scheduling.lagrange`) run alongside; the reported bound is the best of CP-SAT's
+    and theirs.
 
     Raises
     ------
@@ -263,9 +263,8 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
         raise RosterNotFoundError(f"no roster found within time_limit_s={time_limit_s:g} "
                                   f"(solver status {solver.status_name(status)}); "
                                   f"allow more time")
+    cp_bound = solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0
     if large and status != cp_model.OPTIMAL:
-        cp_bound = solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0
-
         def improved(better: Solution) -> None:
             recorder.report(better.objective_points / SCALE,
                             max(cp_bound, relaxation.points()) / SCALE)
@@ -278,8 +277,7 @@ def solve_model(rm: RosterModel, time_limit_s: float, workers: int, seed: int,
                     improved(solution)
         solution = day_block_lns(rm, solution, deadline, seed, improved, lanes=workers)
     objective = solution.objective_points / SCALE
-    bound = max(solver.best_objective_bound if status != cp_model.UNKNOWN else 0.0,
-                relaxation.finish(timeout_s=2.0)) / SCALE
+    bound = max(cp_bound, relaxation.finish(timeout_s=2.0)) / SCALE
     frames = extract_frames(rm, solution)
     return RosterResult(
         status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE", objective=objective,

@@ -5,7 +5,8 @@ import time
 import pandas as pd
 import pytest
 
-from scheduling import Contract, CostRates, RosterAgent, RosterProblem, RosterWeights, build_and_solve
+from scheduling import (Contract, CostRates, RosterAgent, RosterProblem, RosterWeights,
+                        build_and_solve)
 from scheduling.lagrange import _cheapest_week, tour_bound
 from scheduling.model import SCALE
 from scheduling.relax import solve_relaxation
@@ -43,7 +44,8 @@ def test_cheapest_week_pays_every_soft_term_of_one_agent():
 def test_tour_bound_lies_between_the_lp_and_a_roster(case):
     if case == "mixed":
         agents = [RosterAgent(f"F{k}", "ft", {"phone": 1, "chat": 2} if k % 2 else {"phone": 1})
-                  for k in range(3)] + [RosterAgent("P0", "pt", {"chat": 1}, preferred_start="14:00")]
+                  for k in range(3)]
+        agents.append(RosterAgent("P0", "pt", {"chat": 1}, preferred_start="14:00"))
         prob = problem(agents, days(3), {"phone": [(8, 12, 2), (12, 20, 1)],
                                          "chat": [(14, 20, 1)]})
     else:

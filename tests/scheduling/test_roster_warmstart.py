@@ -7,8 +7,9 @@ from ortools.sat.python import cp_model
 
 from scheduling import Contract, RosterAgent, build_and_solve
 from scheduling.model import build_model
+from scheduling.relax import solve_relaxation
 from scheduling.solve import _hint
-from scheduling.warmstart import greedy_solution
+from scheduling.warmstart import greedy_shifts, greedy_solution, lp_guide
 
 from .roster_helpers import RULES, check_hard_rules, days, problem
 
@@ -65,8 +66,6 @@ def test_late_shift_limit_and_days_off_runs():
 def test_last_week_hint_steers_the_first_roster():
     import pandas as pd
 
-    from scheduling.warmstart import greedy_shifts
-
     agents = [RosterAgent("A", "ft", {"phone": 1}), RosterAgent("B", "ft", {"phone": 1})]
     last_week = pd.DataFrame({"agent_id": ["A"],
                               "shift_start": [pd.Timestamp("2026-11-23 11:00")]})
@@ -77,9 +76,6 @@ def test_last_week_hint_steers_the_first_roster():
 
 
 def test_lp_guide_steers_the_greedy_and_shares_are_per_agent_fractions():
-    from scheduling.relax import solve_relaxation
-    from scheduling.warmstart import greedy_shifts, lp_guide
-
     prob = problem(_agents(), days(3), PROFILE)
     lp = solve_relaxation(prob, 10)
     shares = lp.shares()
